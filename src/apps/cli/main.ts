@@ -10,6 +10,14 @@ export interface CommandModule {
   register(program: Command): void;
 }
 
+/**
+ * A command group shared by several modules (e.g. `rhc card new` from cos and `rhc card dump` from reader):
+ * returns the existing group or creates it.
+ */
+export function commandGroup(program: Command, name: string, description: string): Command {
+  return program.commands.find((c) => c.name() === name) ?? program.command(name).description(description);
+}
+
 export async function buildProgram(): Promise<Command> {
   const program = new Command('rhc')
     .description('RHC — Resident Health Card (居民健康卡) platform, card tools and reader agent')
