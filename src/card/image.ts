@@ -4,6 +4,13 @@
 
 export type DataFormat = 'an' | 'cn' | 'b';
 
+/**
+ * What a value means beyond its format, for validation at encode time (card-format.md §3.3, §4.8):
+ * 'date' cn 4 YYYYMMDD, 'datetime' cn 7 YYYYMMDDhhmmss, 'flag' b 1 00/01, 'id-number' GB 11643,
+ * 'code-byte' one byte holding a two-digit code (ABO / Rh, §4.8).
+ */
+export type ValueKind = 'date' | 'datetime' | 'flag' | 'id-number' | 'code-byte';
+
 /** Name of a key in the key table, e.g. 'RK1_DF01', 'UK1_DDF1', 'STK_DF02'. */
 export type KeyName = string;
 
@@ -20,6 +27,9 @@ export interface TlvElementSpec {
   readonly codeTable?: string;
   /** The model's property name for this element (camelCase English). */
   readonly key: string;
+  readonly valueKind?: ValueKind;
+  /** 'prefix': the code table lists only the leading class of a hierarchical code (GB/T 6565 大类). */
+  readonly codeMatch?: 'exact' | 'prefix';
 }
 
 /** One field of a fixed-layout record (allergy, immunization, EE, ED — card-format.md §5). */
@@ -36,6 +46,7 @@ export interface FieldSpec {
   /** 'sig' marks the signature/certificate items written only by the signing operation. */
   readonly role?: 'data' | 'sig';
   readonly key: string;
+  readonly valueKind?: ValueKind;
 }
 
 export interface RecordLayout {
@@ -79,6 +90,12 @@ export interface EfSpec {
   readonly recordSize?: number;
   /** transparent: allocated size in bytes. */
   readonly size?: number;
+  /** transparent: the most content bytes the file accepts when less than `size` (photo: 3 072 of 3 074). */
+  readonly contentLimit?: number;
+  /** Property of CardContents (src/card/contents.ts) this file belongs to, e.g. 'holder', 'inpatient'. */
+  readonly section?: string;
+  /** DF03 encounter files: slot number 1…n, matching record n of the section's index file. */
+  readonly slot?: number;
   /** Layout of each record (cyclic) or of the file content (transparent EE/ED). */
   readonly layout?: RecordLayout;
   /** Initial content of each record for linear-fixed files (index: 0xFF = free). */

@@ -41,8 +41,8 @@ export async function main(argv: string[]): Promise<void> {
   try {
     await program.parseAsync(argv);
   } catch (err) {
-    const e = err as { code?: string; exitCode?: number; message?: string };
-    if (e.code?.startsWith('commander.')) {
+    const e = err as { code?: unknown; exitCode?: number; message?: string };
+    if (typeof e.code === 'string' && e.code.startsWith('commander.')) {
       // commander already printed help or the usage error
       process.exitCode = e.exitCode ?? 1;
       return;

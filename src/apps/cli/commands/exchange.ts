@@ -1,0 +1,221 @@
+// `rhc exchange export|import|apply-down|city`: the city ↔ province file exchange
+// (docs/exchange-format.md). Import exits non-zero when a file is refused and prints the report.
+import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import type { Command } from 'commander';
+import { systemClock } from '../../../card/runtime.ts';
+import { applyDownFile } from '../../../platform/exchange/down.ts';
+import { exportFile } from '../../../platform/exchange/export.ts';
+import { parseFileName } from '../../../platform/exchange/format.ts';
+import type { Encoding } from '../../../platform/exchange/format.ts';
+import { importFile, renderReport } from '../../../platform/exchange/import.ts';
+import type { ImportReport, Sender } from '../../../platform/exchange/import.ts';
+import { TYPES, typeByCli } from '../../../platform/exchange/layouts.ts';
+import { openDatabase, resolveDatabaseUrl } from '../../../platform/storage/db.ts';
+import type { PlatformDb } from '../../../platform/storage/db.ts';
+import { runCity } from '../../../platform/city/run.ts';
+
+const usage = (msg: string) => Object.assign(new Error(msg), { exitCode: 2 });
+
+async function withDb<T>(url: string | undefined, fn: (p: PlatformDb) => Promise<T>): Promise<T> {
+  const p = await openDatabase(resolveDatabaseUrl(url));
+  try {
+    return await fn(p);
+  } finally {
+    await p.close();
+  }
+}
+
+/** The city platform registered for a region (the sender of its files), or the one named by --sender. */
+async function senderFor(p: PlatformDb, region: string, code?: string): Promise<Sender | string> {
+  let q = p.db
+    .selectFrom('institutions')
+    .select(['code', 'region_code', 'role', 'enabled'])
+    .where('role', '=', 'city');
+  q = code ? q.where('code', '=', code) : q.where('region_code', '=', region);
+  const rows = await q.execute();
+  if (rows.length !== 1 || !rows[0]!.enabled)
+    return code
+      ? `sender ${code} is not an enabled city platform`
+      : `no (single) enabled city platform registered for region ${region} — register it with \`rhc institution add --role city\` or pass --sender`;
+  return { institutionCode: rows[0]!.code, regionCode: rows[0]!.region_code };
+}
+
+function progress(file: string) {
+  let last = 0;
+  return (records: number, bytes: number, total: number) => {
+    if (total < 4 << 20) return;
+    const now = Date.now();
+    if (now - last < 500 && bytes < total) return;
+    last = now;
+    const pct = Math.floor((bytes / total) * 100);
+    const bar = '#'.repeat(Math.floor(pct / 5)).padEnd(20, '.');
+    process.stderr.write(`\r导入 / importing ${file} [${bar}] ${pct}% ${records} 条 / records`);
+    if (bytes >= total) process.stderr.write('\n');
+  };
+}
+
+export function register(program: Command): void {
+  const g = program
+    .command('exchange')
+    .description('市↔省文件交换 / city ↔ province file exchange (docs/exchange-format.md)');
+
+  g.command('export')
+    .description(
+      '导出交换文件 / write an exchange file (cards|blacklist|residents|whitelist|oplog; province-blacklist|province-whitelist)',
+    )
+    .requiredOption(
+      '--type <type>',
+      'cards|blacklist|residents|whitelist|oplog|province-blacklist|province-whitelist',
+    )
+    .requiredOption('--out <dir>', 'output directory')
+    .option('--db <url>', 'database URL')
+    .option(
+      '--region <code>',
+      'region of the file (city code; province xx0000 for down files); default $RHC_REGION',
+    )
+    .option(
+      '--since <seq>',
+      'up files: export changes after this sequence number (default: after the last exported file)',
+    )
+    .option('--since-version <version>', 'down files: list version the receiver holds (delta); default full')
+    .option('--mode <F|D>', 'F full / D delta (default per type)')
+    .option('--encoding <enc>', 'UTF-8 (default) or GB18030', 'UTF-8')
+    .action(
+      async (o: {
+        type: string;
+        out: string;
+        db?: string;
+        region?: string;
+        since?: string;
+        sinceVersion?: string;
+        mode?: string;
+        encoding: string;
+      }) => {
+        const t = typeByCli(o.type);
+        if (!t)
+          throw usage(
+            `unknown --type ${o.type}; use ${Object.values(TYPES)
+              .map((x) => x.cli)
+              .join('|')}`,
+          );
+        const region = o.region ?? process.env.RHC_REGION;
+        if (!region || !/^\d{6}$/.test(region))
+          throw usage('--region <6 digits> (or $RHC_REGION) is required');
+        if (o.since !== undefined && !/^\d+$/.test(o.since)) throw usage('--since must be a sequence number');
+        if (o.mode !== undefined && o.mode !== 'F' && o.mode !== 'D') throw usage('--mode F or D');
+        if (o.encoding !== 'UTF-8' && o.encoding !== 'GB18030') throw usage('--encoding UTF-8 or GB18030');
+        const r = await withDb(o.db, (p) =>
+          exportFile(p, {
+            type: t.code,
+            region,
+            outDir: o.out,
+            clock: systemClock,
+            encoding: o.encoding as Encoding,
+            ...(o.since !== undefined ? { since: Number(o.since) } : {}),
+            ...(o.sinceVersion ? { sinceVersion: o.sinceVersion } : {}),
+            ...(o.mode ? { mode: o.mode as 'F' | 'D' } : {}),
+          }),
+        );
+        if (!r) {
+          console.log(`无新数据 / nothing new to export for ${t.code} ${t.zh}`);
+          return;
+        }
+        console.log(
+          `已写出 / written ${r.path} (${r.header.mode === 'F' ? '全量 full' : '增量 delta'}, 序号 seq ${r.header.firstSeq}–${r.header.lastSeq}, ${r.records} 条 / records, ${r.bytes} B, SM3 ${r.digest})`,
+        );
+      },
+    );
+
+  g.command('import')
+    .description('省级平台导入上报文件 / import city files at the province (all-or-nothing per file)')
+    .argument('<files...>', 'data files ({TYPE}_{region}_{date}_{seq}.txt)')
+    .option('--db <url>', 'database URL')
+    .option(
+      '--sender <code>',
+      'institution code of the sending city platform (default: the city registered for the file region)',
+    )
+    .option('--json', 'print the reports as JSON')
+    .action(async (files: string[], o: { db?: string; sender?: string; json?: boolean }) => {
+      // residents before the cards that refer to them; within a type, by name (date, seq)
+      const order = (f: string) => {
+        const id = parseFileName(basename(f));
+        return id ? TYPES[id.type].order : 99;
+      };
+      const sorted = [...files].sort((a, b) => order(a) - order(b) || basename(a).localeCompare(basename(b)));
+      const reports: ImportReport[] = [];
+      await withDb(o.db, async (p) => {
+        for (const f of sorted) {
+          await stat(f).catch(() => {
+            throw usage(`no such file: ${f}`);
+          });
+          const id = parseFileName(basename(f));
+          const sender = await senderFor(p, id?.region ?? '', o.sender);
+          if (typeof sender === 'string') throw Object.assign(new Error(sender), { exitCode: 3 });
+          const r = await importFile(p, f, { clock: systemClock, sender, onProgress: progress(basename(f)) });
+          reports.push(r);
+          if (!o.json) console.log(renderReport(r));
+        }
+      });
+      if (o.json) console.log(JSON.stringify(reports, null, 2));
+      if (reports.some((r) => r.outcome === 'refused')) process.exitCode = 3;
+    });
+
+  g.command('apply-down')
+    .description('市级平台应用省级名单文件 / apply province list files (SHMD/SBMD) at a city')
+    .argument('<files...>', 'SHMD_/SBMD_ files')
+    .requiredOption('--region <code>', 'this city’s region code')
+    .option('--db <url>', 'database URL')
+    .action(async (files: string[], o: { region: string; db?: string }) => {
+      let refused = false;
+      await withDb(o.db, async (p) => {
+        for (const f of [...files].sort()) {
+          const r = await applyDownFile(p, f, { clock: systemClock, ownRegion: o.region });
+          console.log(renderReport(r));
+          refused ||= r.outcome === 'refused';
+        }
+      });
+      if (refused) process.exitCode = 3;
+    });
+
+  g.command('city')
+    .description(
+      '运行市级平台交换调度 / run the city exchange scheduler (upload new data, pull lists, resume after downtime)',
+    )
+    .requiredOption('--region <code>', 'city region code, e.g. 610100')
+    .requiredOption('--province <url>', 'province platform base URL')
+    .requiredOption('--org <code>', 'this city platform’s institution code at the province')
+    .option('--user <name>', 'user name at the province', 'admin')
+    .option('--password <pw>', 'password at the province (default $RHC_PROVINCE_PASSWORD)')
+    .option('--db <url>', 'city database URL')
+    .option('--dir <dir>', 'working directory for outgoing/incoming files', './data/exchange')
+    .option('--interval <seconds>', 'seconds between rounds', '60')
+    .option('--once', 'run one round and exit')
+    .action(
+      async (o: {
+        region: string;
+        province: string;
+        org: string;
+        user: string;
+        password?: string;
+        db?: string;
+        dir: string;
+        interval: string;
+        once?: boolean;
+      }) => {
+        const password = o.password ?? process.env.RHC_PROVINCE_PASSWORD;
+        if (!password) throw usage('--password or $RHC_PROVINCE_PASSWORD is required');
+        await runCity({
+          dbUrl: resolveDatabaseUrl(o.db),
+          region: o.region,
+          provinceUrl: o.province,
+          orgCode: o.org,
+          userName: o.user,
+          password,
+          dir: o.dir,
+          intervalSeconds: Number(o.interval),
+          once: !!o.once,
+        });
+      },
+    );
+}

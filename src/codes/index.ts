@@ -1,0 +1,22 @@
+// Public API of the codes layer: national code tables, GB/T 2260 regions, GB 11643 ID numbers, masking.
+export type { CodeEntry, CodeTable } from './types.ts';
+export { CodesError, type CodesErrorCode } from './errors.ts';
+export { CODE_TABLE_IDS, describeCode, getCodeTable, isKnownCode } from './code-tables.ts';
+export { describeDepartment, type DepartmentInfo } from './departments.ts';
+export {
+  isPrefecturePlaceholder,
+  lookupProvince,
+  lookupRegion,
+  regionDataVersion,
+  regionFullName,
+  type RegionInfo,
+  type RegionLevel,
+} from './regions.ts';
+export {
+  computeCheckDigit,
+  upgradeIdNumber15,
+  validateIdNumber,
+  type IdCheckResult,
+  type IdIssue,
+} from './id-number.ts';
+export { maskIdNumber, maskName } from './masking.ts';

@@ -1,0 +1,13 @@
+// Public surface of the virtual SAM.
+export { VirtualSam, VIRTUAL_SAM_ATR, SAM_COMMANDS, type VirtualSamOptions } from './virtual-sam.ts';
+export { createDemoSam, DEMO_SAM_PIN } from './demo.ts';
+export {
+  SAM_FILES,
+  SAM_MF,
+  SAM_DF01,
+  type SamFileSpec,
+  type SamPublicInfo,
+  type SamApplicationInfo,
+} from './files.ts';
+export { SamConfigError } from './errors.ts';
+export { encodePinBcd, decodePinBcd } from './pin.ts';

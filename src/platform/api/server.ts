@@ -1,0 +1,123 @@
+// The province platform HTTP server: REST + OpenAPI + docs page, SOAP + WSDL, envelope bindings, one
+// error handler mapping every failure to the catalogue (Medplum's "one global error handler" habit).
+import fastifySwagger from '@fastify/swagger';
+import Fastify from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { ERROR_CATALOGUE } from '../errors.ts';
+import type { PlatformService } from '../domain/service.ts';
+import { docsPageHtml } from './docs-page.ts';
+import { httpStatusOf, toProblem } from './problems.ts';
+import { API_PREFIX, registerRest } from './rest.ts';
+import { registerSoap } from './soap.ts';
+import { registerGateway, soapInvokeHandler } from './envelope.ts';
+import { exchangeRoutes } from '../exchange/http.ts';
+import type { Clock } from '../../card/runtime.ts';
+
+export interface ServerOptions {
+  /** The clock of the service (timestamp windows of the envelope bindings). */
+  clock: Clock;
+  /** Request body cap in bytes (JSON and XML). */
+  bodyLimit?: number;
+  logger?: boolean;
+  /** Accept `enc_type: NONE` on the JSON gateway (loopback / test deployments only). */
+  allowPlainGateway?: boolean;
+  /** Public base URL (e.g. https://rhc.example.org) written into the WSDL; default from the Host header. */
+  publicUrl?: string;
+}
+
+export const DEFAULT_BODY_LIMIT = 256 * 1024;
+
+export async function buildServer(svc: PlatformService, opts: ServerOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    bodyLimit: opts.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    // request logs carry method, path and status only; bodies (with identifiers) are never logged
+    logger: opts.logger
+      ? { level: 'info', serializers: { req: (r) => ({ method: r.method, url: r.url.split('?')[0] }) } }
+      : false,
+    ajv: undefined,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  app.addHook('onSend', async (_req, reply, payload) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'no-referrer');
+    return payload;
+  });
+
+  app.setErrorHandler((err, req, reply) => {
+    const p = toProblem(err);
+    if (p.internal) req.log.error({ err: p.internal, reqId: req.id }, 'internal error');
+    const status = httpStatusOf(err, p);
+    void reply
+      .code(status)
+      .type('application/problem+json')
+      .send({
+        type: `urn:rhc:result:${p.entry.code}`,
+        title: p.entry.en,
+        status,
+        code: p.entry.code,
+        name: p.entry.name,
+        zh: p.entry.zh,
+        detail: p.detail,
+        ...(p.field ? { field: p.field } : {}),
+        requestId: req.id,
+      });
+  });
+  app.setNotFoundHandler((req, reply) => {
+    void reply
+      .code(404)
+      .type('application/problem+json')
+      .send({
+        type: 'urn:rhc:result:1003',
+        title: 'unknown business code',
+        status: 404,
+        code: '1003',
+        name: 'UNKNOWN_BUSINESS_CODE',
+        zh: '未知的业务代码',
+        detail: `no such resource: ${req.method} ${req.url.split('?')[0]}`,
+        requestId: req.id,
+      });
+  });
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'RHC 省级居民健康卡管理平台 / province card-management platform',
+        description:
+          'The ten card-platform interfaces (platform-interfaces.md §4). Errors are `application/problem+json` with `code` from docs/errors.md.',
+        version: '1.0.0',
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'token from RHC_C0001 (15 min)' },
+        },
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+
+  await registerRest(app, svc);
+  await registerSoap(app, svc, {
+    invoke: soapInvokeHandler(svc, opts.clock),
+    ...(opts.publicUrl ? { publicUrl: `${opts.publicUrl}/soap/rhc` } : {}),
+  });
+  await registerGateway(app, svc, { clock: opts.clock, allowPlain: opts.allowPlainGateway ?? false });
+  await app.register(exchangeRoutes, { svc, clock: opts.clock }); // city ↔ province file exchange (src/platform/exchange)
+
+  app.get(`${API_PREFIX}/health`, { schema: { hide: true } }, async () => ({ ok: true }));
+  app.get('/openapi.json', { schema: { hide: true } }, async () => ({
+    ...app.swagger(),
+    'x-rhc-result-codes': ERROR_CATALOGUE,
+  }));
+  app.get('/docs', { schema: { hide: true } }, async (_req, reply) =>
+    reply
+      .type('text/html; charset=utf-8')
+      .send(docsPageHtml('RHC 省级卡管平台接口文档 / Province platform API')),
+  );
+  app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.redirect('/docs'));
+
+  return app;
+}

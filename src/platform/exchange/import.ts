@@ -1,0 +1,334 @@
+// Province-side import of an up file (docs/exchange-format.md §6): all-or-nothing in ONE transaction,
+// idempotent by file identity + digest, sequence chain per (region, type) without gaps or overlaps,
+// sender owns the file region, every refusal leaves the database unchanged and comes with a report
+// (line numbers, coded reasons) and the `.ack` text of platform-interfaces.md §6.2.
+import { createReadStream } from 'node:fs';
+import { open, readFile, stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import type { Clock } from '../../card/runtime.ts';
+import { toWireDate } from '../domain/format.ts';
+import type { AuditTrail } from '../domain/audit.ts';
+import type { PlatformDb } from '../storage/db.ts';
+import { BatchApplier, newStats } from './apply.ts';
+import type { ApplyStats } from './apply.ts';
+import { newReadResult, parseFileName, parseOkFile, readExchangeBatches } from './format.ts';
+import type { FileIdentity, Header } from './format.ts';
+import { formatIssue, issue } from './issues.ts';
+import type { Issue } from './issues.ts';
+import { TYPES } from './layouts.ts';
+import { findFile, lastSeq, xdb } from './ledger.ts';
+import { ListVersions, lockWriters } from './lists.ts';
+import { DuplicateTracker, validateRecord } from './validate.ts';
+
+/** Who sent the file: a city platform (its institution code and region). */
+export interface Sender {
+  institutionCode: string;
+  regionCode: string;
+}
+
+export interface ImportOptions {
+  clock: Clock;
+  sender: Sender;
+  /** Name the file had when sent (HTTP uploads are spooled under another name). */
+  fileName?: string;
+  audit?: AuditTrail;
+  onProgress?: (records: number, bytes: number, totalBytes: number) => void;
+  maxIssues?: number;
+}
+
+export type Outcome = 'applied' | 'duplicate' | 'refused';
+
+export interface ImportReport {
+  file: string;
+  outcome: Outcome;
+  identity?: FileIdentity;
+  header?: Header;
+  records: number;
+  stats: ApplyStats;
+  /** Every reason the file was refused (capped at maxIssues; `issueCount` is the true number). */
+  issues: Issue[];
+  issueCount: number;
+  warnings: string[];
+  message: string;
+  /** Receipt text (§6.2): `OK|<records>` or `ERR|<line>|<code>|<message>`. */
+  ack: string;
+  listVersions: Partial<Record<'B' | 'W', string>>;
+}
+
+class Refusal extends Error {
+  constructor(readonly issues: Issue[]) {
+    super('refused');
+  }
+}
+
+/** Reads the last line of a file (the trailer) to learn its declared digest before touching the database. */
+async function trailerDigest(path: string): Promise<string | undefined> {
+  const fh = await open(path, 'r');
+  try {
+    const { size } = await fh.stat();
+    const n = Math.min(size, 256);
+    const buf = Buffer.alloc(n);
+    await fh.read(buf, 0, n, size - n);
+    const m = /\nT\|\d+\|([0-9A-Fa-f]{64})\n$/.exec(buf.toString('latin1'));
+    return m ? m[1]!.toUpperCase() : undefined;
+  } finally {
+    await fh.close();
+  }
+}
+
+function refusedReport(
+  file: string,
+  issues: Issue[],
+  count = issues.length,
+  base: Partial<ImportReport> = {},
+): ImportReport {
+  const first = issues[0]!;
+  return {
+    file,
+    outcome: 'refused',
+    records: 0,
+    stats: newStats(),
+    warnings: [],
+    listVersions: {},
+    ...base,
+    issues,
+    issueCount: count,
+    message: `拒收 / refused: ${count} 个问题 / issue(s); 数据库未改变 / database unchanged`,
+    ack: `ERR|${first.line}|${first.code}|${first.reason}${first.field ? ` [${first.field}]` : ''}`,
+  };
+}
+
+export async function importFile(p: PlatformDb, path: string, o: ImportOptions): Promise<ImportReport> {
+  const file = o.fileName ?? basename(path);
+  const identity = parseFileName(file);
+  if (!identity)
+    return refusedReport(file, [issue(0, 'FILE_NAME', undefined, '{TYPE}_{region6}_{yyyyMMdd}_{seq3}.txt')]);
+  const spec = TYPES[identity.type];
+  if (spec.direction !== 'up')
+    return refusedReport(
+      file,
+      [issue(0, 'WRONG_DIRECTION', 'type', `${identity.type} is a province → city file`)],
+      1,
+      { identity },
+    );
+  if (identity.region !== o.sender.regionCode)
+    return refusedReport(
+      file,
+      [
+        issue(
+          0,
+          'FOREIGN_REGION',
+          'region',
+          `file region ${identity.region}, sender ${o.sender.institutionCode} region ${o.sender.regionCode}`,
+        ),
+      ],
+      1,
+      { identity },
+    );
+
+  const db = xdb(p.db);
+  const declared = await trailerDigest(path);
+  if (declared) {
+    const seen = await findFile(db, 'in', file);
+    if (seen) {
+      if (seen.digest === declared)
+        return {
+          file,
+          outcome: 'duplicate',
+          identity,
+          records: seen.record_count,
+          stats: newStats(),
+          issues: [],
+          issueCount: 0,
+          warnings: [],
+          message: `已导入过，未做任何更改 / already imported on ${seen.created_at} — nothing changed`,
+          ack: `OK|${seen.record_count}`,
+          listVersions: {},
+        };
+      return refusedReport(
+        file,
+        [
+          issue(
+            0,
+            'SAME_NAME_OTHER_CONTENT',
+            undefined,
+            `imported ${seen.created_at}; re-send changes under the next seq3`,
+          ),
+        ],
+        1,
+        { identity },
+      );
+    }
+  }
+  // the optional .ok companion (size + whole-file SM3) is checked when it lies next to the file
+  const ok = await readFile(`${path.replace(/\.txt$/, '')}.ok`, 'utf8').then(parseOkFile, () => undefined);
+
+  const totalBytes = (await stat(path)).size;
+  const now = o.clock.now();
+  const result = newReadResult();
+  const stats = newStats();
+  const warnings: string[] = [];
+  let issueCount = 0;
+  const issues: Issue[] = [];
+  const maxIssues = o.maxIssues ?? 1000;
+  const report = (i: Issue) => {
+    issueCount++;
+    if (issues.length < maxIssues) issues.push(i);
+  };
+  let listVersions: Partial<Record<'B' | 'W', string>> = {};
+
+  try {
+    await p.db.transaction().execute(async (trx) => {
+      await lockWriters(trx, p.kind);
+      const sqlite = p.kind === 'sqlite' ? p.sqlite : undefined;
+      const lists = new ListVersions(trx, toWireDate(now), sqlite);
+      const applier = new BatchApplier(identity.type, {
+        trx,
+        ...(sqlite ? { sqlite } : {}),
+        region: identity.region,
+        nowIso: now.toISOString(),
+        lists,
+        report,
+        stats,
+        warnings,
+      });
+      const dups = new DuplicateTracker(spec);
+      let chainChecked = false;
+      const checkChain = async (h: Header) => {
+        chainChecked = true;
+        const mismatch =
+          h.type !== identity.type || h.region !== identity.region || h.bizDate !== identity.date;
+        if (mismatch)
+          throw new Refusal([
+            issue(
+              1,
+              'FILE_NAME',
+              undefined,
+              `name says ${identity.type}/${identity.region}/${identity.date}, header ${h.type}/${h.region}/${h.bizDate}`,
+            ),
+          ]);
+        const acked = await lastSeq(xdb(trx), 'in', h.region, h.type);
+        if (h.mode === 'D') {
+          if (h.firstSeq > acked + 1)
+            throw new Refusal([
+              issue(
+                1,
+                'GAP',
+                'firstSeq',
+                `expected firstSeq ${acked + 1}, file starts at ${h.firstSeq}: import the missing file(s) first`,
+              ),
+            ]);
+          if (h.firstSeq < acked + 1)
+            throw new Refusal([
+              issue(
+                1,
+                'OVERLAP',
+                'firstSeq',
+                `already imported up to ${acked}; this file starts at ${h.firstSeq}`,
+              ),
+            ]);
+        } else if (h.lastSeq < acked)
+          throw new Refusal([issue(1, 'STALE_FULL', 'lastSeq', `already imported up to ${acked}`)]);
+      };
+      let n = 0;
+      let nextProgress = 50_000;
+      for await (const batch of readExchangeBatches(
+        createReadStream(path, { highWaterMark: 1 << 20 }),
+        result,
+        { maxIssues },
+      )) {
+        if (!chainChecked) await checkChain(result.header!);
+        for (const rec of batch) {
+          const lineIssues = validateRecord(spec, rec.values, rec.line, now);
+          const dup = dups.check(rec.values, rec.line);
+          if (dup) lineIssues.push(dup);
+          if (lineIssues.length) lineIssues.forEach(report);
+          else if (applier.push(rec)) await applier.drain();
+        }
+        n += batch.length;
+        if (n >= nextProgress) {
+          nextProgress = n + 50_000;
+          o.onProgress?.(n, result.bytes, totalBytes);
+        }
+      }
+      if (result.fatal.length === 0 && result.header && !chainChecked) await checkChain(result.header);
+      await applier.finish();
+      o.onProgress?.(n, result.bytes, totalBytes);
+      const all = [...result.fatal, ...result.lineIssues, ...issues];
+      if (
+        ok &&
+        result.fatal.length === 0 &&
+        (ok.name !== file || ok.bytes !== result.bytes || ok.digest !== result.fileDigest)
+      )
+        all.unshift(issue(0, 'OK_FILE'));
+      if (all.length) throw new Refusal(all);
+      const h = result.header!;
+      await xdb(trx)
+        .insertInto('exchange_files')
+        .values(ledgerRow(file, identity, h, result.digest!, o.sender.institutionCode, now.toISOString()))
+        .execute();
+      listVersions = lists.heads;
+    });
+  } catch (err) {
+    if (!(err instanceof Refusal)) throw err;
+    const all = [...err.issues].sort((a, b) => a.line - b.line);
+    const count = all.length + Math.max(0, issueCount - issues.length);
+    return refusedReport(file, all.slice(0, maxIssues), count, {
+      identity,
+      ...(result.header ? { header: result.header } : {}),
+      records: result.records,
+    });
+  }
+  o.audit?.append({
+    institutionCode: o.sender.institutionCode,
+    userName: 'exchange',
+    action: `EXCHANGE_${identity.type}`,
+    purpose: 'file-exchange',
+    subject: `file:${file} records:${result.records}`,
+    outcome: '0000',
+  });
+  return {
+    file,
+    outcome: 'applied',
+    identity,
+    header: result.header!,
+    records: result.records,
+    stats,
+    issues: [],
+    issueCount: 0,
+    warnings,
+    message: `已导入 / applied: ${result.records} 条记录 / records (新增 ${stats.inserted}, 更新 ${stats.updated}, 未变 ${stats.unchanged}, 状态变更 ${stats.statusChanges}, 名单条目 ${stats.listEntries})`,
+    ack: `OK|${result.records}`,
+    listVersions,
+  };
+}
+
+function ledgerRow(file: string, id: FileIdentity, h: Header, digest: string, peer: string, at: string) {
+  return {
+    direction: 'in' as const,
+    file_name: file,
+    type: id.type,
+    region: id.region,
+    biz_date: id.date,
+    file_seq: id.seq,
+    mode: h.mode,
+    first_seq: h.firstSeq,
+    last_seq: h.lastSeq,
+    record_count: h.recordCount,
+    digest,
+    list_version: h.listVersion || null,
+    peer,
+    status: 'applied',
+    created_at: at,
+    updated_at: at,
+  };
+}
+
+export function renderReport(r: ImportReport): string {
+  const lines = [`${r.file}: ${r.message}`];
+  for (const i of r.issues) lines.push(`  ${formatIssue(i)}`);
+  if (r.issueCount > r.issues.length)
+    lines.push(`  … 另有 ${r.issueCount - r.issues.length} 个问题 / ${r.issueCount - r.issues.length} more`);
+  for (const w of r.warnings) lines.push(`  警告 / warning: ${w}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,228 @@
+// Versioned migrations, applied on every start by Kysely's Migrator (its table `kysely_migration`
+// records what ran). Add a new entry with the next number; never edit an applied one.
+import { sql } from 'kysely';
+import type { Kysely, Migration, MigrationProvider } from 'kysely';
+import type { DialectKind } from './db.ts';
+
+type Db = Kysely<unknown>;
+
+/** Auto-increment integer key, spelled per dialect (SQLite rowid alias vs PostgreSQL serial). */
+function idType(kind: DialectKind) {
+  return kind === 'postgres' ? ('serial' as const) : ('integer' as const);
+}
+
+function v001(kind: DialectKind): Migration {
+  const id = idType(kind);
+  const auto = kind === 'sqlite';
+  return {
+    async up(db: Db) {
+      await db.schema
+        .createTable('settings')
+        .addColumn('name', 'text', (c) => c.primaryKey())
+        .addColumn('value', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('institutions')
+        .addColumn('id', id, (c) => (auto ? c.primaryKey().autoIncrement() : c.primaryKey()))
+        .addColumn('code', 'text', (c) => c.notNull().unique())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('role', 'text', (c) => c.notNull())
+        .addColumn('region_code', 'text', (c) => c.notNull())
+        .addColumn('app_id', 'text', (c) => c.notNull().unique())
+        .addColumn('app_secret', 'text', (c) => c.notNull())
+        .addColumn('enabled', 'integer', (c) => c.notNull().defaultTo(1))
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('institution_users')
+        .addColumn('id', id, (c) => (auto ? c.primaryKey().autoIncrement() : c.primaryKey()))
+        .addColumn('institution_id', 'integer', (c) => c.notNull().references('institutions.id'))
+        .addColumn('user_name', 'text', (c) => c.notNull())
+        .addColumn('pwd_sm3', 'text', (c) => c.notNull())
+        .addColumn('last_auth_time', 'text')
+        .addColumn('enabled', 'integer', (c) => c.notNull().defaultTo(1))
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addUniqueConstraint('institution_users_uq', ['institution_id', 'user_name'])
+        .execute();
+      await db.schema
+        .createTable('residents')
+        .addColumn('id', id, (c) => (auto ? c.primaryKey().autoIncrement() : c.primaryKey()))
+        .addColumn('main_index', 'text', (c) => c.notNull().unique())
+        .addColumn('id_type', 'text', (c) => c.notNull())
+        .addColumn('id_no', 'text', (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('sex', 'text', (c) => c.notNull())
+        .addColumn('nation', 'text')
+        .addColumn('birth_date', 'text', (c) => c.notNull())
+        .addColumn('health_record_no', 'text')
+        .addColumn('ncms_no', 'text')
+        .addColumn('phone1', 'text')
+        .addColumn('phone2', 'text')
+        .addColumn('address1_type', 'text')
+        .addColumn('address1', 'text')
+        .addColumn('address2_type', 'text')
+        .addColumn('address2', 'text')
+        .addColumn('contacts_json', 'text')
+        .addColumn('education', 'text')
+        .addColumn('marital', 'text')
+        .addColumn('occupation', 'text')
+        .addColumn('region_code', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addUniqueConstraint('residents_id_uq', ['id_type', 'id_no'])
+        .execute();
+      await db.schema
+        .createTable('cards')
+        .addColumn('id', id, (c) => (auto ? c.primaryKey().autoIncrement() : c.primaryKey()))
+        .addColumn('card_no', 'text', (c) => c.notNull())
+        .addColumn('chip_serial', 'text', (c) => c.notNull())
+        .addColumn('resident_id', 'integer', (c) => c.notNull().references('residents.id'))
+        .addColumn('card_factor', 'text')
+        .addColumn('security_code', 'text')
+        .addColumn('card_type', 'text', (c) => c.notNull())
+        .addColumn('spec_version', 'text', (c) => c.notNull())
+        .addColumn('issuer_org_code', 'text', (c) => c.notNull())
+        .addColumn('issuer_org_name', 'text', (c) => c.notNull())
+        .addColumn('issue_date', 'text', (c) => c.notNull())
+        .addColumn('valid_until', 'text', (c) => c.notNull())
+        .addColumn('app_city_code', 'text', (c) => c.notNull())
+        .addColumn('card_form', 'text', (c) => c.notNull())
+        .addColumn('bank_account_masked', 'text')
+        .addColumn('payment_methods', 'text')
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('status_reason', 'text')
+        .addColumn('status_time', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addUniqueConstraint('cards_chip_uq', ['card_no', 'chip_serial'])
+        .execute();
+      await db.schema.createIndex('cards_resident_idx').on('cards').column('resident_id').execute();
+      await db.schema.createIndex('cards_status_idx').on('cards').columns(['status', 'id']).execute();
+      await db.schema
+        .createTable('card_operations')
+        .addColumn('id', id, (c) => (auto ? c.primaryKey().autoIncrement() : c.primaryKey()))
+        .addColumn('op_type', 'text', (c) => c.notNull())
+        .addColumn('card_id', 'integer')
+        .addColumn('resident_id', 'integer')
+        .addColumn('org_code', 'text', (c) => c.notNull())
+        .addColumn('region_code', 'text', (c) => c.notNull())
+        .addColumn('operator', 'text')
+        .addColumn('op_date', 'text', (c) => c.notNull())
+        .addColumn('op_time', 'text', (c) => c.notNull())
+        .addColumn('from_status', 'text')
+        .addColumn('to_status', 'text')
+        .addColumn('reason_code', 'text')
+        .addColumn('serial_no', 'text')
+        .addColumn('detail', 'text')
+        .execute();
+      await db.schema
+        .createIndex('card_operations_date_idx')
+        .on('card_operations')
+        .columns(['op_date', 'op_type'])
+        .execute();
+      await db.schema
+        .createTable('list_changes')
+        .addColumn('seq', id, (c) => (auto ? c.primaryKey().autoIncrement() : c.primaryKey()))
+        .addColumn('list_type', 'text', (c) => c.notNull())
+        .addColumn('version', 'text', (c) => c.notNull())
+        .addColumn('op', 'text', (c) => c.notNull())
+        .addColumn('card_no', 'text', (c) => c.notNull())
+        .addColumn('chip_serial', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('reason_code', 'text')
+        .addColumn('effective_time', 'text', (c) => c.notNull())
+        .addColumn('app_city_code', 'text', (c) => c.notNull())
+        .addUniqueConstraint('list_changes_version_uq', ['list_type', 'version'])
+        .execute();
+      await db.schema
+        .createIndex('list_changes_type_idx')
+        .on('list_changes')
+        .columns(['list_type', 'seq'])
+        .execute();
+      await db.schema
+        .createTable('idempotency')
+        .addColumn('institution_code', 'text', (c) => c.notNull())
+        .addColumn('business_code', 'text', (c) => c.notNull())
+        .addColumn('serial_no', 'text', (c) => c.notNull())
+        .addColumn('request_digest', 'text', (c) => c.notNull())
+        .addColumn('response_json', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('idempotency_pk', ['institution_code', 'business_code', 'serial_no'])
+        .execute();
+      await db.schema
+        .createTable('audit_log')
+        .addColumn('seq', id, (c) => (auto ? c.primaryKey().autoIncrement() : c.primaryKey()))
+        .addColumn('at', 'text', (c) => c.notNull())
+        .addColumn('institution_code', 'text', (c) => c.notNull())
+        .addColumn('user_name', 'text', (c) => c.notNull())
+        .addColumn('action', 'text', (c) => c.notNull())
+        .addColumn('purpose', 'text', (c) => c.notNull())
+        .addColumn('subject', 'text', (c) => c.notNull())
+        .addColumn('outcome', 'text', (c) => c.notNull())
+        .addColumn('prev_hash', 'text', (c) => c.notNull())
+        .addColumn('hash', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('reported_stats')
+        .addColumn('id', id, (c) => (auto ? c.primaryKey().autoIncrement() : c.primaryKey()))
+        .addColumn('reported_by', 'text', (c) => c.notNull())
+        .addColumn('region_code', 'text', (c) => c.notNull())
+        .addColumn('org_code', 'text', (c) => c.notNull())
+        .addColumn('stat_date', 'text', (c) => c.notNull())
+        .addColumn('op_type', 'text', (c) => c.notNull())
+        .addColumn('count', 'integer', (c) => c.notNull())
+        .addColumn('received_at', 'text', (c) => c.notNull())
+        .execute();
+    },
+  };
+}
+
+/** City ↔ province file exchange (src/platform/exchange): the ledger of files imported, exported and pulled. */
+function v002Exchange(kind: DialectKind): Migration {
+  const id = idType(kind);
+  const auto = kind === 'sqlite';
+  return {
+    async up(db: Db) {
+      await db.schema
+        .createTable('exchange_files')
+        .addColumn('id', id, (c) => (auto ? c.primaryKey().autoIncrement() : c.primaryKey()))
+        .addColumn('direction', 'text', (c) => c.notNull())
+        .addColumn('file_name', 'text', (c) => c.notNull())
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('region', 'text', (c) => c.notNull())
+        .addColumn('biz_date', 'text', (c) => c.notNull())
+        .addColumn('file_seq', 'integer', (c) => c.notNull())
+        .addColumn('mode', 'text', (c) => c.notNull())
+        .addColumn('first_seq', 'bigint', (c) => c.notNull())
+        .addColumn('last_seq', 'bigint', (c) => c.notNull())
+        .addColumn('record_count', 'integer', (c) => c.notNull())
+        .addColumn('digest', 'text', (c) => c.notNull())
+        .addColumn('list_version', 'text')
+        .addColumn('peer', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addUniqueConstraint('exchange_files_name_uq', ['direction', 'file_name'])
+        .execute();
+      await db.schema
+        .createIndex('exchange_files_chain_idx')
+        .on('exchange_files')
+        .columns(['direction', 'region', 'type', 'last_seq'])
+        .execute();
+    },
+  };
+}
+
+export function migrationProvider(kind: DialectKind): MigrationProvider {
+  return {
+    async getMigrations() {
+      return { '001_initial': v001(kind), '002_exchange': v002Exchange(kind) };
+    },
+  };
+}
+
+/** Used by tests to check that the migrations table exists and lists what ran. */
+export async function appliedMigrations(db: Kysely<unknown>): Promise<string[]> {
+  const r = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(db);
+  return r.rows.map((x) => x.name);
+}

@@ -1,0 +1,138 @@
+// [integration] Crash test: the province's `rhc exchange import` is killed with SIGKILL in the middle of a
+// card-file import (a separate process, real SQLite file); afterwards the database holds nothing of the
+// file; the re-import applies it exactly once; a third run is a no-op. ~10 s.
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { fixedClock, seededRandom } from '../src/card/runtime.ts';
+import { InstitutionRegistry } from '../src/platform/domain/institutions.ts';
+import { exportFile } from '../src/platform/exchange/export.ts';
+import { importFile } from '../src/platform/exchange/import.ts';
+import { bulkLoad } from '../src/platform/seed/bulk.ts';
+import { openDatabase } from '../src/platform/storage/db.ts';
+import { tempDir } from './exchange-helpers.ts';
+
+const N = Number(process.env.RHC_CRASH_N ?? 15_000);
+const RHC = join(import.meta.dirname, '..', 'bin', 'rhc.mjs');
+
+async function counts(dbPath: string) {
+  const p = await openDatabase(`sqlite:${dbPath}`);
+  const c = await p.db
+    .selectFrom('cards')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  const l = await p.db
+    .selectFrom('list_changes')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  const f = await p.db
+    .selectFrom('exchange_files' as never)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  await p.close();
+  return { cards: Number(c.n), lists: Number(l.n), files: Number((f as { n: number }).n) };
+}
+
+describe('exchange crash test [integration]', () => {
+  it(
+    'kill -9 during import → nothing applied; re-import → applied once; again → no-op',
+    { timeout: 120_000 },
+    async () => {
+      const dir = tempDir('crash');
+      const clock = fixedClock(new Date('2026-06-01T02:00:00Z'));
+      const city = await openDatabase(`sqlite:${join(dir, 'city.db')}`);
+      await bulkLoad(city, N, {
+        regionPrefix: '6101',
+        seed: 9,
+        today: '20260601',
+        now: '2026-06-01T02:00:00.000Z',
+      });
+      // the synthetic seed writes address type '1' where the code table has '01' (see the report)
+      await city.db
+        .updateTable('residents')
+        .set({ address1_type: '01' })
+        .where('address1_type', '=', '1')
+        .execute();
+      const jm = (await exportFile(city, {
+        type: 'JMXX',
+        region: '610100',
+        outDir: join(dir, 'out'),
+        clock,
+        mode: 'F',
+      }))!;
+      const kxx = (await exportFile(city, {
+        type: 'KXX',
+        region: '610100',
+        outDir: join(dir, 'out'),
+        clock,
+        mode: 'F',
+      }))!;
+      await city.close();
+
+      const provPath = join(dir, 'prov.db');
+      const prov = await openDatabase(`sqlite:${provPath}`);
+      await (
+        await InstitutionRegistry.open(prov.db, clock, seededRandom(1))
+      ).add({ code: '61010000-2', name: '西安市卡管平台', role: 'city', regionCode: '610100' }, 'pw');
+      assert.equal(
+        (
+          await importFile(prov, jm.path, {
+            clock,
+            sender: { institutionCode: '61010000-2', regionCode: '610100' },
+          })
+        ).outcome,
+        'applied',
+      );
+      prov.sqlite!.pragma('wal_checkpoint(TRUNCATE)');
+      await prov.close();
+
+      const wal = `${provPath}-wal`;
+      const walAtStart = existsSync(wal) ? statSync(wal).size : 0;
+      const child = spawn(
+        process.execPath,
+        [RHC, 'exchange', 'import', kxx.path, '--db', `sqlite:${provPath}`],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      let exited = false;
+      child.on('exit', () => (exited = true));
+      // the import's transaction spills pages into the WAL long before it commits: kill once it grows
+      const deadline = Date.now() + 60_000;
+      while (!exited && Date.now() < deadline) {
+        if (existsSync(wal) && statSync(wal).size > walAtStart + 512 * 1024) break;
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      assert.ok(!exited, 'the import finished before it could be killed — raise RHC_CRASH_N');
+      child.kill('SIGKILL');
+      await new Promise((r) => child.once('exit', r));
+
+      const after = await counts(provPath);
+      assert.deepEqual(
+        { cards: after.cards, files: after.files },
+        { cards: 0, files: 1 },
+        'a killed import must leave nothing (only the JMXX ledger row)',
+      );
+
+      const again = spawnSync(
+        process.execPath,
+        [RHC, 'exchange', 'import', kxx.path, '--db', `sqlite:${provPath}`],
+        { encoding: 'utf8' },
+      );
+      assert.equal(again.status, 0, again.stderr + again.stdout);
+      assert.match(again.stdout, /已导入 \/ applied/);
+      const applied = await counts(provPath);
+      assert.equal(applied.cards, kxx.records);
+      assert.equal(applied.files, 2);
+
+      const third = spawnSync(
+        process.execPath,
+        [RHC, 'exchange', 'import', kxx.path, '--db', `sqlite:${provPath}`],
+        { encoding: 'utf8' },
+      );
+      assert.equal(third.status, 0, third.stderr);
+      assert.match(third.stdout, /already imported/);
+      assert.deepEqual(await counts(provPath), applied);
+    },
+  );
+});

@@ -1,0 +1,198 @@
+// The platform's CLI commands in-process: institution add (credentials printed once, usable for
+// authentication), gen (bulk path), audit verify (detects tampering, exit code 1).
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import BetterSqlite3 from 'better-sqlite3';
+import { buildProgram } from '../src/apps/cli/main.ts';
+import { checkIdNumber } from '../src/platform/domain/id-check.ts';
+import { skipLoudly } from './platform-helpers.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'rhc-cli-'));
+const db = `sqlite:${join(dir, 'cli.db')}`;
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+async function run(...args: string[]): Promise<string> {
+  const lines: string[] = [];
+  const orig = console.log;
+  console.log = (...a: unknown[]) => void lines.push(a.join(' '));
+  try {
+    const program = await buildProgram();
+    await program.parseAsync(['node', 'rhc', ...args]);
+  } finally {
+    console.log = orig;
+  }
+  return lines.join('\n');
+}
+
+test('institution add prints credentials once; list shows the institution without secrets', async () => {
+  const out = JSON.parse(
+    await run(
+      'institution',
+      'add',
+      '--code',
+      '45075129-0',
+      '--name',
+      '演示医院',
+      '--role',
+      'hospital',
+      '--region',
+      '610102',
+      '--db',
+      db,
+      '--json',
+    ),
+  );
+  assert.equal(out.code, '45075129-0');
+  assert.match(out.password, /^[0-9a-f]{24}$/);
+  assert.match(out.appSecret, /^[0-9a-f]{32}$/);
+  const list = await run('institution', 'list', '--db', db);
+  assert.match(list, /45075129-0\s+hospital\s+610102/);
+  assert.doesNotMatch(list, new RegExp(out.password));
+  await assert.rejects(
+    run('institution', 'add', '--code', '45075129-0', '--name', 'x', '--role', 'hospital', '--db', db),
+    /already exists/,
+  );
+});
+
+test('gen loads valid residents with cards in every state; audit verify detects tampering', async () => {
+  const out = await run('gen', '--residents', '400', '--seed', '7', '--db', db);
+  assert.match(out, /\+400 residents/);
+  const sqlite = new BetterSqlite3(join(dir, 'cli.db'));
+  try {
+    const ids = sqlite.prepare('select id_no from residents').all() as { id_no: string }[];
+    assert.equal(ids.length, 400);
+    assert.ok(ids.every((r) => checkIdNumber(r.id_no).valid));
+    const statuses = (
+      sqlite.prepare('select distinct status from cards order by 1').all() as { status: string }[]
+    ).map((r) => r.status);
+    assert.deepEqual(statuses, ['01', '02', '10', '20', '30', '40', '50', '60', '90']);
+    // audit: write two chained entries the way the platform does, then tamper
+    const { AuditTrail } = await import('../src/platform/domain/audit.ts');
+    const { openDatabase } = await import('../src/platform/storage/db.ts');
+    const p = await openDatabase(db);
+    const trail = await AuditTrail.open(p.db, { now: () => new Date('2026-06-01T00:00:00Z') });
+    trail.append({
+      institutionCode: 'a',
+      userName: 'u',
+      action: 'RHC_C0003',
+      purpose: 'p',
+      subject: 'card:1',
+      outcome: '0000',
+    });
+    trail.append({
+      institutionCode: 'a',
+      userName: 'u',
+      action: 'RHC_C0003',
+      purpose: 'p',
+      subject: 'card:2',
+      outcome: '0000',
+    });
+    await trail.flush();
+    await p.close();
+    assert.match(await run('audit', 'verify', '--db', db), /intact: 2 entries/);
+    sqlite.prepare("update audit_log set subject = 'card:9' where subject = 'card:1'").run();
+    const prev = process.exitCode;
+    assert.match(await run('audit', 'verify', '--db', db), /BROKEN at seq 1/);
+    assert.equal(process.exitCode, 1);
+    process.exitCode = prev;
+  } finally {
+    sqlite.close();
+  }
+});
+
+test('gen on PostgreSQL goes through the unnest bulk path', async (t) => {
+  const url = process.env.RHC_TEST_POSTGRES_URL;
+  if (!url) return skipLoudly(t, 'RHC_TEST_POSTGRES_URL not set — PostgreSQL tests SKIPPED');
+  const schema = `rhc_cli_${process.pid}`;
+  const target = `${url}${url.includes('?') ? '&' : '?'}schema=${schema}`;
+  try {
+    const out = await run('gen', '--residents', '300', '--seed', '3', '--db', target);
+    assert.match(out, /\+300 residents/);
+    const { openDatabase } = await import('../src/platform/storage/db.ts');
+    const p = await openDatabase(target);
+    try {
+      const n = await p.db
+        .selectFrom('cards')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
+      assert.ok(Number(n.n) >= 300);
+      // the serial sequence was moved past the loaded ids: a normal insert still works
+      const r = await p.db
+        .insertInto('residents')
+        .values({
+          main_index: 'F'.repeat(64),
+          id_type: '99',
+          id_no: 'X1',
+          name: '测试',
+          sex: '9',
+          nation: null,
+          birth_date: '20000101',
+          health_record_no: null,
+          ncms_no: null,
+          phone1: null,
+          phone2: null,
+          address1_type: null,
+          address1: null,
+          address2_type: null,
+          address2: null,
+          contacts_json: null,
+          education: null,
+          marital: null,
+          occupation: null,
+          region_code: '610100',
+          created_at: 'x',
+          updated_at: 'x',
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      assert.equal(r.id, 301);
+    } finally {
+      await p.close();
+    }
+  } finally {
+    const { openDatabase } = await import('../src/platform/storage/db.ts');
+    const p = await openDatabase(url, { migrate: false });
+    await p.pool!.query(`drop schema if exists ${schema} cascade`);
+    await p.close();
+  }
+});
+
+test('two processes writing audit entries to one database extend a single chain', async () => {
+  const { AuditTrail, verifyAuditChain } = await import('../src/platform/domain/audit.ts');
+  const { openDatabase } = await import('../src/platform/storage/db.ts');
+  const url = `sqlite:${join(dir, 'two-writers.db')}`;
+  const a = await openDatabase(url);
+  const b = await openDatabase(url);
+  try {
+    const clock = { now: () => new Date('2026-06-01T00:00:00Z') };
+    const ta = await AuditTrail.open(a.db, clock, a.sqlite);
+    const tb = await AuditTrail.open(b.db, clock, b.sqlite);
+    for (let i = 0; i < 3; i++) {
+      ta.append({
+        institutionCode: 'server',
+        userName: 'u',
+        action: 'RHC_C0003',
+        purpose: 'p',
+        subject: `card:${i}`,
+        outcome: '0000',
+      });
+      tb.append({
+        institutionCode: 'cli',
+        userName: 'u',
+        action: 'IMPORT',
+        purpose: 'p',
+        subject: `file:${i}`,
+        outcome: '0000',
+      });
+      await Promise.all([ta.flush(), tb.flush()]);
+    }
+    const r = await verifyAuditChain(a.db);
+    assert.deepEqual(r, { ok: true, entries: 6 });
+  } finally {
+    await a.close();
+    await b.close();
+  }
+});

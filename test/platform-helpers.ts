@@ -1,0 +1,162 @@
+// Shared fixtures of the platform tests: database targets (SQLite always; PostgreSQL when
+// RHC_TEST_POSTGRES_URL is set, else a loud skip that FAILS under CI), a controllable clock, institutions.
+import { randomBytes } from 'node:crypto';
+import type { TestContext } from 'node:test';
+import pg from 'pg';
+import { seededRandom } from '../src/card/runtime.ts';
+import type { Clock } from '../src/card/runtime.ts';
+import { toWireTime } from '../src/platform/domain/format.ts';
+import { computeCheckDigit } from '../src/codes/index.ts';
+import type { IssuedCredentials, Role } from '../src/platform/domain/institutions.ts';
+import { passwordDigest, sm3Hex } from '../src/platform/domain/secrets.ts';
+import { PlatformService } from '../src/platform/domain/service.ts';
+import { openDatabase } from '../src/platform/storage/db.ts';
+import type { PlatformDb } from '../src/platform/storage/db.ts';
+
+export class TestClock implements Clock {
+  t: number;
+  constructor(iso = '2026-06-01T02:00:00Z') {
+    this.t = Date.parse(iso);
+  }
+  now(): Date {
+    return new Date(this.t);
+  }
+  advance(seconds: number): void {
+    this.t += seconds * 1000;
+  }
+}
+
+export interface DbTarget {
+  name: string;
+  /** undefined → skip with `skip` as the reason. */
+  open?: () => Promise<{ p: PlatformDb; drop: () => Promise<void> }>;
+  skip?: string;
+}
+
+export function dbTargets(): DbTarget[] {
+  const targets: DbTarget[] = [
+    {
+      name: 'sqlite',
+      open: async () => {
+        const p = await openDatabase('sqlite::memory:');
+        return { p, drop: () => p.close() };
+      },
+    },
+  ];
+  const url = process.env.RHC_TEST_POSTGRES_URL;
+  if (url) {
+    targets.push({
+      name: 'postgres',
+      open: async () => {
+        const schema = `rhc_t_${process.pid}_${randomBytes(4).toString('hex')}`;
+        const p = await openDatabase(url, { schema });
+        return {
+          p,
+          drop: async () => {
+            await p.close();
+            const c = new pg.Client({ connectionString: url });
+            await c.connect();
+            await c.query(`drop schema if exists ${schema} cascade`);
+            await c.end();
+          },
+        };
+      },
+    });
+  } else {
+    targets.push({ name: 'postgres', skip: 'RHC_TEST_POSTGRES_URL not set — PostgreSQL tests SKIPPED' });
+  }
+  return targets;
+}
+
+/** Skips loudly; under CI a missing database is a failure, not a skip. */
+export function skipLoudly(t: TestContext, reason: string): void {
+  if (process.env.CI === 'true') throw new Error(`${reason} (CI=true: PostgreSQL is required)`);
+  console.warn(`\n*** ${reason} ***\n`);
+  t.skip(reason);
+}
+
+/** A valid GB 11643 number from region, birth date and sequence (check character computed). */
+export function idNumber(region: string, birth: string, seq: number): string {
+  const first = `${region}${birth}${String(seq).padStart(3, '0')}`;
+  return first + computeCheckDigit(first);
+}
+
+export interface Fixture {
+  p: PlatformDb;
+  svc: PlatformService;
+  clock: TestClock;
+  drop: () => Promise<void>;
+  creds: Record<string, IssuedCredentials>;
+}
+
+/** Opens a service with four institutions: a province admin, city 610100, two hospitals (6101xx, 6102xx). */
+export async function fixture(target: DbTarget): Promise<Fixture> {
+  const { p, drop } = await target.open!();
+  const clock = new TestClock();
+  const svc = await PlatformService.open(p, { clock, random: seededRandom(42) });
+  const creds: Record<string, IssuedCredentials> = {};
+  const add = async (key: string, code: string, role: Role, regionCode: string) => {
+    creds[key] = await svc.registry.add({ code, name: `${key} 机构`, role, regionCode }, `pw-${key}`);
+  };
+  await add('province', '61000000-1', 'province', '610000');
+  await add('city', '61010000-2', 'city', '610100');
+  await add('cityB', '61020000-3', 'city', '610200');
+  await add('hospital', '45075129-0', 'hospital', '610102');
+  await add('bank', '10000000-9', 'bank', '610000');
+  return {
+    p,
+    svc,
+    clock,
+    creds,
+    drop: async () => {
+      await svc.close();
+      await drop();
+    },
+  };
+}
+
+export function authRequest(c: IssuedCredentials, clock: Clock, termId = 'FEM-001') {
+  const msgCreateTime = toWireTime(clock.now());
+  return {
+    orgCode: c.code,
+    termId,
+    userName: c.userName,
+    pwdDigest: passwordDigest(sm3Hex(c.password), msgCreateTime),
+    msgCreateTime,
+  };
+}
+
+export function issuanceRequest(
+  idNo: string,
+  chip: string,
+  serial: string,
+  over: { name?: string; appCityCode?: string } = {},
+) {
+  return {
+    card: {
+      cardNo: idNo,
+      chipSerial: chip,
+      securityCode: '123',
+      cardType: '1',
+      specVersion: '0100',
+      issuerOrgName: '西安市卫生健康委员会',
+      issuerOrgCode: '6101000000000000000001',
+      issueDate: '20260601',
+      validUntil: '20360601',
+      appCityCode: over.appCityCode ?? '610100',
+      cardForm: '1' as const,
+    },
+    holder: {
+      name: over.name ?? '王堃',
+      sex: (Number(idNo[16]) % 2 ? '1' : '2') as '1' | '2',
+      nation: '01',
+      birthDate: idNo.slice(6, 14),
+      idType: '01',
+      idNo,
+    },
+    issuePoint: '61010000-2',
+    operator: 'op017',
+    issueTime: '20260601100000',
+    serialNo: serial,
+  };
+}
