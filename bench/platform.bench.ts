@@ -32,6 +32,9 @@ interface Load {
   p99: number;
   non2xx: number;
   errors: number;
+  total: number;
+  /** CPU time of THIS process (the server) per request during the run: robust on a shared machine. */
+  cpuUsPerReq: number;
 }
 
 const LOADER = `
@@ -45,7 +48,7 @@ const r = await autocannon({
   ...(cfg.rate ? { overallRate: cfg.rate } : {}),
   ...(bodies ? { requests: [{ setupRequest: (req) => { req.body = bodies[i++ % bodies.length]; return req; } }] } : {}),
 });
-process.stdout.write(JSON.stringify({ rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors }));
+process.stdout.write(JSON.stringify({ rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors, total: r.requests.total }));
 `;
 
 /** autocannon in a child process (so the load generator does not share the server's event loop). */
@@ -57,6 +60,7 @@ function load(cfg: {
   rate?: number;
   duration?: number;
 }): Promise<Load> {
+  const cpu0 = process.cpuUsage();
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
@@ -72,10 +76,19 @@ function load(cfg: {
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.on('error', reject);
     child.on('exit', (code) =>
-      code === 0 ? resolve(JSON.parse(out) as Load) : reject(new Error(`autocannon exited ${code}`)),
+      code === 0
+        ? resolve(withCpu(JSON.parse(out) as Load, cpu0))
+        : reject(new Error(`autocannon exited ${code}`)),
     );
   });
 }
+
+function withCpu(l: Load, cpu0: NodeJS.CpuUsage): Load {
+  const u = process.cpuUsage(cpu0);
+  return { ...l, cpuUsPerReq: l.total > 0 ? (u.user + u.system) / l.total : 0 };
+}
+
+const cpu = (l: Load) => `${Math.round(l.cpuUsPerReq)} µs`;
 
 async function tokenFor(run: RunningProvince): Promise<string> {
   const pwd = randomBytes(8).toString('hex');
@@ -192,7 +205,7 @@ export async function run(): Promise<BenchResult[]> {
         baseline: { name: 'no-op route, same server', value: noop.rps, unit: 'req/s' },
         ratio: rest.rps / noop.rps,
         target: 0.8,
-        notes: `${CONNECTIONS} connections, ${DURATION} s; random cards from a 5 000 sample; audit + use record per call (batched); non-2xx/errors in all runs: ${errs}`,
+        notes: `${CONNECTIONS} connections, ${DURATION} s; random cards from a 5 000 sample; audit + use record per call (batched); server CPU per request: verify ${cpu(rest)}, no-op ${cpu(noop)}; non-2xx/errors in all runs: ${errs}`,
       });
       results.push({
         group: GROUP,
@@ -211,6 +224,7 @@ export async function run(): Promise<BenchResult[]> {
         baseline: { name: 'REST verify', value: rest.rps, unit: 'req/s' },
         ratio: soap.rps / rest.rps,
         target: 0.5,
+        notes: `server CPU per request: SOAP ${cpu(soap)}, REST ${cpu(rest)}`,
       });
     } finally {
       await sq.stop();
@@ -271,7 +285,7 @@ export async function run(): Promise<BenchResult[]> {
           unit: 'req/s',
           baseline: { name: 'raw pg primary-key select (pool 10)', value: raw, unit: 'queries/s' },
           ratio: rest.rps / raw,
-          notes: `verify = 1 joined query (card + holder by card_no, named prepared statement) + token check + JSON + audit; non-2xx/errors: ${rest.non2xx + rest.errors}`,
+          notes: `verify = 1 joined query (card + holder by card_no, named prepared statement) + token check + JSON + audit; server CPU per verify: ${cpu(rest)}; non-2xx/errors: ${rest.non2xx + rest.errors}`,
         });
       } finally {
         await pgRun.stop();

@@ -1,8 +1,9 @@
 // `npm run bench`: runs every bench/*.bench.ts in its own process (so one module's heap and native
-// handles do not disturb the next), then rewrites BENCHMARKS.md. Every figure sits next to a baseline
-// measured in the same run. Usage: node scripts/bench.mjs [filter …]
+// handles do not disturb the next), keeps each module's last results in bench/results/<module>.json, then
+// rewrites BENCHMARKS.md from all kept results. Every figure sits next to a baseline measured in the same
+// run of its module. Usage: node scripts/bench.mjs [filter …] (a filter re-runs only matching modules).
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { cpus, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -30,8 +31,19 @@ for (const file of modules) {
     failures.push(`${file} (exit ${r.status})`);
     continue;
   }
-  sections.push({ file, seconds, results: JSON.parse(readFileSync(out, 'utf8')) });
+  const results = JSON.parse(readFileSync(out, 'utf8'));
+  mkdirSync('bench/results', { recursive: true });
+  writeFileSync(
+    join('bench/results', `${file}.json`),
+    JSON.stringify({ file, date: new Date().toISOString(), seconds, results }, null, 2) + '\n',
+  );
 }
+// Render from every kept result, so a filtered run does not drop the other modules' figures.
+if (existsSync('bench/results'))
+  for (const f of readdirSync('bench/results')
+    .filter((n) => n.endsWith('.json'))
+    .sort())
+    sections.push(JSON.parse(readFileSync(join('bench/results', f), 'utf8')));
 
 const fmt = (n) =>
   n === undefined || n === null
@@ -52,7 +64,7 @@ const lines = [
   'Written by `npm run bench` (scripts/bench.mjs); do not edit by hand. Every figure is measured next to a',
   'baseline in the same run, and the ratio is what to compare across machines (these machines are noisy).',
   '',
-  `- Date: ${new Date().toISOString()}`,
+  `- Rendered: ${new Date().toISOString()} (each module's run date is under "Runs")`,
   `- Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB`,
   `- Node.js ${process.version}; better-sqlite3 ${version('better-sqlite3')}; kysely ${version('kysely')}; fastify ${version('fastify')}; pg ${version('pg')}`,
   '',

@@ -3,7 +3,7 @@
 // file; the re-import applies it exactly once; a third run is a no-op. ~10 s.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fixedClock, seededRandom } from '../src/card/runtime.ts';
@@ -49,12 +49,6 @@ describe('exchange crash test [integration]', () => {
         today: '20260601',
         now: '2026-06-01T02:00:00.000Z',
       });
-      // the synthetic seed writes address type '1' where the code table has '01' (see the report)
-      await city.db
-        .updateTable('residents')
-        .set({ address1_type: '01' })
-        .where('address1_type', '=', '1')
-        .execute();
       const jm = (await exportFile(city, {
         type: 'JMXX',
         region: '610100',
@@ -132,6 +126,27 @@ describe('exchange crash test [integration]', () => {
       );
       assert.equal(third.status, 0, third.stderr);
       assert.match(third.stdout, /already imported/);
+      assert.deepEqual(await counts(provPath), applied);
+
+      // a refused file: exit status 3 and a report naming the line and reason
+      const bad = join(dir, 'bad', 'KXX_610100_20260601_009.txt');
+      mkdirSync(join(dir, 'bad'));
+      const lines = readFileSync(kxx.path, 'utf8').split('\n');
+      const f = lines[2]!.split('|');
+      f[9] = '20AB0101'; // issueDate
+      lines[2] = f.join('|');
+      writeFileSync(bad, lines.join('\n'));
+      const refused = spawnSync(
+        process.execPath,
+        [RHC, 'exchange', 'import', bad, '--db', `sqlite:${provPath}`],
+        { encoding: 'utf8' },
+      );
+      assert.equal(refused.status, 3, refused.stderr);
+      assert.match(refused.stdout, /拒收 \/ refused/);
+      assert.match(refused.stdout, /line \d+: 4002 DIGEST/);
+      assert.match(refused.stdout, /line 3: 1002 FORMAT \[issueDate\]/);
+      assert.match(readFileSync(bad.replace(/\.txt$/, '.ack'), 'utf8'), /^ERR\|\d+\|\d{4}\|/);
+      assert.equal(readFileSync(kxx.path.replace(/\.txt$/, '.ack'), 'utf8'), `OK|${kxx.records}\n`);
       assert.deepEqual(await counts(provPath), applied);
     },
   );

@@ -64,6 +64,8 @@ describe('console: wire formats and masking', () => {
     assert.equal(w.inputDateToWire('2026-06-01'), '20260601');
     assert.equal(w.wireDateToInput('20260601'), '2026-06-01');
     assert.equal(w.showWire('20260601093000'), '2026-06-01 09:30:00');
+    assert.equal(w.parseWireTime('20260602003005')?.toISOString(), '2026-06-01T16:30:05.000Z');
+    assert.equal(w.parseWireTime('2026-06-02'), undefined);
   });
 
   test('ID masking matches the codes layer; names keep only the first character', async () => {
@@ -82,6 +84,48 @@ describe('console: wire formats and masking', () => {
     assert.match(a, /^OP-20260601100000-[0-9a-f]{12}$/);
     assert.ok(a.length <= 32);
     assert.notEqual(a, b);
+  });
+});
+
+describe('console: sign-in from the browser module', () => {
+  test('sends pwdDigest (never the password), keeps msgCreateTime strictly increasing, stores the token in the given storage', async () => {
+    const { createApi } = await load('api.js');
+    const store = new Map<string, string>();
+    const storage = {
+      getItem: (k: string) => store.get(k) ?? null,
+      setItem: (k: string, v: string) => void store.set(k, v),
+      removeItem: (k: string) => void store.delete(k),
+    };
+    const sent: Record<string, string>[] = [];
+    const serverTime = 'Mon, 01 Jun 2026 02:00:00 GMT';
+    const fetchFn = async (url: string, init?: { body?: string }) => {
+      if (url.endsWith('/health')) return new Response('{"ok":true}', { headers: { date: serverTime } });
+      sent.push(JSON.parse(init!.body!));
+      return new Response(
+        JSON.stringify({
+          token: `tok${sent.length}`,
+          expiresAt: '20260601101500',
+          orgName: 'X',
+          regionCode: '610100',
+          allowedCodes: [],
+        }),
+      );
+    };
+    // the workstation clock is 2 hours fast: the platform's Date header wins
+    const api = createApi({ fetchFn, storage, now: () => new Date('2026-06-01T04:00:00.400Z') });
+    await api.signIn({ orgCode: '61000000-1', userName: 'admin', password: 'pw-secret', termId: 'T1' });
+    await api.signIn({ orgCode: '61000000-1', userName: 'admin', password: 'pw-secret', termId: 'T1' });
+    assert.deepEqual(
+      sent.map((b) => b.msgCreateTime),
+      ['20260601100000', '20260601100001'],
+    );
+    for (const b of sent) {
+      assert.ok(!JSON.stringify(b).includes('pw-secret'));
+      assert.equal(b.pwdDigest, platformDigest(platformSm3('pw-secret'), b.msgCreateTime));
+    }
+    assert.equal(api.session().token, 'tok2');
+    api.signOut();
+    assert.equal(api.session(), undefined);
   });
 });
 

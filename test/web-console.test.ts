@@ -26,7 +26,7 @@ function skipLoudly(t: TestContext, reason: string): void {
 
 const haveBrowser = existsSync(CHROMIUM);
 
-describe('web console in Chromium', { timeout: 60_000 }, () => {
+describe('web console in Chromium', { timeout: 120_000 }, () => {
   let run: RunningProvince;
   let ctx: BrowserContext;
   let page: Page;
@@ -156,6 +156,7 @@ describe('web console in Chromium', { timeout: 60_000 }, () => {
     await dialog.getByRole('button', { name: '取消' }).click();
     await page.getByText('已取消，未提交。').waitFor();
     await page.getByRole('button', { name: '提交' }).click();
+    await page.screenshot({ path: `${SHOTS}-zh-confirm.png` });
     await dialog.getByRole('button', { name: '确认' }).click();
     await out.getByText('40 挂失').waitFor();
 
@@ -217,5 +218,28 @@ describe('web console in Chromium', { timeout: 60_000 }, () => {
     assert.match(await alert.innerText(), /Error code 1004/);
     assert.match(await alert.innerText(), /institution or terminal not registered/);
     await page.screenshot({ path: `${SHOTS}-en-signin-error.png`, fullPage: true });
+  });
+
+  test('keyboard-only sign-in; an expired or forged token returns to the sign-in page', async (t) => {
+    if (!haveBrowser) return skipLoudly(t, `${CHROMIUM} missing — web console browser tests SKIPPED`);
+    await page.getByLabel('Institution code').fill('');
+    await page.getByLabel('Institution code').focus();
+    await page.keyboard.type(province.code);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('admin');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(demoPassword(province.seed));
+    await page.keyboard.press('Enter');
+    await nav('Card verification').waitFor();
+    await page.evaluate(() => {
+      const s = JSON.parse(sessionStorage.getItem('rhc.console.session')!);
+      sessionStorage.setItem('rhc.console.session', JSON.stringify({ ...s, token: `${s.token}x` }));
+    });
+    await nav('Card verification').click();
+    await page.getByLabel('Card number (ID number)').fill(card.card_no);
+    await page.getByLabel('Chip serial').fill(card.chip_serial);
+    await page.getByRole('button', { name: 'Submit' }).click();
+    await page.getByText('Your session has expired. Please sign in again.').waitFor();
+    assert.equal(await page.evaluate(() => sessionStorage.getItem('rhc.console.session')), null);
   });
 });

@@ -101,7 +101,11 @@ export async function cityRound(
           region: o.region,
           outDir,
           clock: o.clock,
-          ...(type === 'BMD' ? { mode: 'F' as const } : { since: acked, mode: 'D' as const }),
+          // the full whitelist names only cards the province has acknowledged (KXX), so cards issued
+          // while this round runs cannot make it refuse the whitelist
+          ...(type === 'BMD'
+            ? { mode: 'F' as const, cardsUpToSeq: await client.provinceSeq('KXX') }
+            : { since: acked, mode: 'D' as const }),
         });
         if (r) file = { path: r.path, name: r.file };
       }

@@ -111,6 +111,8 @@ async function applyCards(ctx: ApplyContext, batch: Batch): Promise<void> {
   const residents = await trx
     .selectFrom('residents')
     .select(['id', 'id_type', 'id_no', 'main_index'])
+    // both key columns, so the (id_type, id_no) unique index serves the lookup
+    .where('id_type', 'in', [...new Set(batch.map((r) => r.values.idType!))])
     .where('id_no', 'in', idNos)
     .execute();
   const resByKey = new Map(residents.map((r) => [`${r.id_type}|${r.id_no}`, r]));
@@ -312,6 +314,8 @@ async function applyResidents(ctx: ApplyContext, batch: Batch): Promise<void> {
   const existing = await trx
     .selectFrom('residents')
     .select(['id', 'id_type', 'id_no', 'main_index'])
+    // both key columns, so the (id_type, id_no) unique index serves the lookup
+    .where('id_type', 'in', [...new Set(batch.map((r) => r.values.idType!))])
     .where('id_no', 'in', idNos)
     .execute();
   const byKey = new Map(existing.map((r) => [`${r.id_type}|${r.id_no}`, r]));

@@ -41,6 +41,11 @@ export interface ExportOptions {
   peer?: string;
   /** Record the file in the ledger (default true). */
   record?: boolean;
+  /**
+   * BMD only: list just the cards created by operations up to this source sequence (the KXX sequence the
+   * province has acknowledged), so a whitelist never names a card the province has not received yet.
+   */
+  cardsUpToSeq?: number;
 }
 
 export interface ExportResult {
@@ -68,6 +73,22 @@ async function headSeq(db: Db, source: 'card_operations' | 'list_changes'): Prom
   const r = await db
     .selectFrom('list_changes')
     .select((eb) => eb.fn.max('seq').as('m'))
+    .executeTakeFirst();
+  return Number(r?.m ?? 0);
+}
+
+/** Highest card/resident id the operations log mentions up to sequence `since` (0 when since = 0). */
+const loggedCache = new WeakMap<object, Map<string, number>>();
+async function maxLoggedId(db: Db, col: 'card_id' | 'resident_id', since: number): Promise<number> {
+  if (since <= 0) return 0;
+  const cache = loggedCache.get(db) ?? new Map<string, number>();
+  loggedCache.set(db, cache);
+  const hit = cache.get(`${col}:${since}`);
+  if (hit !== undefined) return hit;
+  const r = await db
+    .selectFrom('card_operations')
+    .select((eb) => eb.fn.max(col).as('m'))
+    .where('id', '<=', since)
     .executeTakeFirst();
   return Number(r?.m ?? 0);
 }
@@ -136,20 +157,11 @@ function cardsSource(mode: 'F' | 'D', since: number, head: number, prefix: strin
           .limit(PAGE)
           .execute(),
       )) {
-        // A = the card first appears in this range (or a full file), U = it was known before
-        const firstOp = new Map<number, number>();
-        if (mode === 'D') {
-          const ids = rows.map((r) => r.k);
-          const ops = await db
-            .selectFrom('card_operations')
-            .select(['card_id', (eb) => eb.fn.min('id').as('m')])
-            .where('card_id', 'in', ids)
-            .groupBy('card_id')
-            .execute();
-          for (const o of ops) firstOp.set(Number(o.card_id), Number(o.m));
-        }
+        // A = the card was created in this range (or a full file), U = it existed before: rows are created
+        // in id order and each creation is logged, so "known before" = id ≤ the highest id logged by `since`
+        const knownUpTo = await maxLoggedId(db, 'card_id', since);
         yield rows.map((c) => ({
-          op: mode === 'F' || (firstOp.get(c.k) ?? 0) > since ? 'A' : 'U',
+          op: mode === 'F' || c.k > knownUpTo ? 'A' : 'U',
           cardNo: c.card_no,
           chipSerial: c.chip_serial,
           cardFactor: c.card_factor,
@@ -198,22 +210,9 @@ function residentsSource(mode: 'F' | 'D', since: number, head: number): Source {
       for await (const rows of keyset((after) =>
         base(db).selectAll().select('id as k').where('id', '>', after).orderBy('id').limit(PAGE).execute(),
       )) {
-        const firstOp = new Map<number, number>();
-        if (mode === 'D') {
-          const ops = await db
-            .selectFrom('card_operations')
-            .select(['resident_id', (eb) => eb.fn.min('id').as('m')])
-            .where(
-              'resident_id',
-              'in',
-              rows.map((r) => r.k),
-            )
-            .groupBy('resident_id')
-            .execute();
-          for (const o of ops) firstOp.set(Number(o.resident_id), Number(o.m));
-        }
+        const knownUpTo = await maxLoggedId(db, 'resident_id', since);
         yield rows.map((r) => ({
-          op: mode === 'F' || (firstOp.get(r.k) ?? 0) > since ? 'A' : 'U',
+          op: mode === 'F' || r.k > knownUpTo ? 'A' : 'U',
           mainIndex: r.main_index,
           healthRecordNo: r.health_record_no,
           name: r.name,
@@ -236,13 +235,21 @@ function residentsSource(mode: 'F' | 'D', since: number, head: number): Source {
 }
 
 /** List changes in (since, head], the LAST change per card only (a file holds one line per card). */
-function listDeltaSource(list: 'B' | 'W', since: number, head: number, collapse: boolean): Source {
+function listDeltaSource(
+  list: 'B' | 'W',
+  since: number,
+  head: number,
+  collapse: boolean,
+  prefix = '',
+): Source {
   const base = (db: Db) => {
     let q = db
       .selectFrom('list_changes')
       .where('list_type', '=', list)
       .where('seq', '>', since)
-      .where('seq', '<=', head);
+      .where('seq', '<=', head)
+      // a city's list also holds other cities' cards pulled from the province: only its own go up
+      .where('app_city_code', 'like', `${prefix}%`);
     if (collapse)
       q = q.where(
         'seq',
@@ -282,10 +289,20 @@ function listDeltaSource(list: 'B' | 'W', since: number, head: number, collapse:
 }
 
 /** Current members of a list (cards in the list's statuses), optionally of one region prefix. */
-function listFullSource(list: 'B' | 'W', prefix: string, shape: 'list' | 'white'): Source {
+function listFullSource(
+  list: 'B' | 'W',
+  prefix: string,
+  shape: 'list' | 'white',
+  maxCardId?: number,
+): Source {
   const statuses = Object.keys(CARD_STATUS).filter((s) => CARD_STATUS[s]!.lists.includes(list));
-  const base = (db: Db) =>
-    db.selectFrom('cards').where('status', 'in', statuses).where('app_city_code', 'like', `${prefix}%`);
+  const base = (db: Db) => {
+    const q = db
+      .selectFrom('cards')
+      .where('status', 'in', statuses)
+      .where('app_city_code', 'like', `${prefix}%`);
+    return maxCardId === undefined ? q : q.where('id', '<=', maxCardId);
+  };
   return {
     async count(db) {
       const r = await base(db)
@@ -427,9 +444,16 @@ export async function exportFile(p: PlatformDb, o: ExportOptions): Promise<Expor
           : o.type === 'JMXX'
             ? residentsSource(mode, since, head)
             : o.type === 'HMD'
-              ? listDeltaSource('B', since, head, true)
+              ? listDeltaSource('B', since, head, true, prefix)
               : o.type === 'BMD'
-                ? listFullSource('W', prefix, 'white')
+                ? listFullSource(
+                    'W',
+                    prefix,
+                    'white',
+                    o.cardsUpToSeq === undefined
+                      ? undefined
+                      : await maxLoggedId(trx, 'card_id', o.cardsUpToSeq),
+                  )
                 : oplogSource(since, head);
     } else {
       const list = o.type === 'SHMD' ? 'B' : 'W';

@@ -57,7 +57,8 @@ async function provinceRegion(o: ExchangeHttpOptions): Promise<string> {
     .executeTakeFirst();
   if (!r)
     throw new RhcError('INTERNAL', {
-      detail: 'province region unknown: set RHC_REGION or register the province institution',
+      detail:
+        'province region unknown: register the province institution (rhc institution add --role province --region xx0000) or set RHC_REGION',
     });
   return r.region_code;
 }

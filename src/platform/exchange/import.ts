@@ -61,6 +61,9 @@ class Refusal extends Error {
   }
 }
 
+/** Another import of the same file committed while this one waited for the writer lock. */
+class AlreadyApplied extends Error {}
+
 /** Reads the last line of a file (the trailer) to learn its declared digest before touching the database. */
 async function trailerDigest(path: string): Promise<string | undefined> {
   const fh = await open(path, 'r');
@@ -180,6 +183,7 @@ export async function importFile(p: PlatformDb, path: string, o: ImportOptions):
   try {
     await p.db.transaction().execute(async (trx) => {
       await lockWriters(trx, p.kind);
+      if (declared && (await findFile(xdb(trx), 'in', file))) throw new AlreadyApplied();
       const sqlite = p.kind === 'sqlite' ? p.sqlite : undefined;
       const lists = new ListVersions(trx, toWireDate(now), sqlite);
       const applier = new BatchApplier(identity.type, {
@@ -270,6 +274,7 @@ export async function importFile(p: PlatformDb, path: string, o: ImportOptions):
       listVersions = lists.heads;
     });
   } catch (err) {
+    if (err instanceof AlreadyApplied) return importFile(p, path, o);
     if (!(err instanceof Refusal)) throw err;
     const all = [...err.issues].sort((a, b) => a.line - b.line);
     const count = all.length + Math.max(0, issueCount - issues.length);

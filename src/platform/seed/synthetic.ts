@@ -174,7 +174,7 @@ export function* syntheticResidents(
       nation: b[4]! % 10 === 0 ? '03' : '01',
       birth_date: birth,
       phone1: `13${String(100000000 + (((b[5]! << 16) | (b[6]! << 8) | b[7]!) % 900000000))}`,
-      address1_type: '1',
+      address1_type: '01', // WS 364 地址类别 code, two digits as on the card
       address1: `${county.name}${STREETS[b[8]! % STREETS.length]}${(b[9]! % 200) + 1}号`,
       region_code: county.code,
     };

@@ -3,6 +3,8 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
 import { dirname } from 'node:path';
 import pg from 'pg';
 import { migrationProvider } from './migrations.ts';
@@ -21,6 +23,8 @@ export interface PlatformDb {
   readonly pool?: pg.Pool;
   /** SQLite file path (':memory:' for in-memory databases). */
   readonly sqlitePath?: string;
+  /** PostgreSQL schema in use (search_path), when one was selected. */
+  readonly schema?: string;
   close(): Promise<void>;
 }
 
@@ -55,6 +59,37 @@ function withStatementCache(sqlite: BetterSqlite3.Database, max = 1000): BetterS
   });
 }
 
+// Checkpoints copy WAL pages into the database file. Done by the connection that commits (SQLite's
+// default), a checkpoint of a large database blocks the event loop for hundreds of ms and shows up as
+// p99 latency. A worker thread with its own connection runs PASSIVE checkpoints instead (they never block
+// writers or readers); the main connection keeps a far-off automatic checkpoint as a fallback.
+const CHECKPOINTER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.module);
+const db = new Database(workerData.path);
+db.pragma('busy_timeout = 50');
+const timer = setInterval(() => { try { db.pragma('wal_checkpoint(PASSIVE)'); } catch {} }, workerData.intervalMs);
+parentPort.on('message', () => { clearInterval(timer); db.close(); process.exit(0); });
+`;
+
+function startCheckpointer(path: string, main: BetterSqlite3.Database, intervalMs = 1000) {
+  main.pragma('wal_autocheckpoint = 50000');
+  const module = createRequire(import.meta.url).resolve('better-sqlite3');
+  const worker = new Worker(CHECKPOINTER, { eval: true, workerData: { path, module, intervalMs } });
+  worker.unref();
+  worker.on('error', (err) =>
+    console.error('rhc: WAL checkpointer failed; automatic checkpoints continue', err),
+  );
+  return {
+    stop: () =>
+      new Promise<void>((resolve) => {
+        worker.ref(); // keep the loop alive until the worker has closed its connection
+        worker.once('exit', () => resolve());
+        worker.postMessage('stop');
+      }),
+  };
+}
+
 export function resolveDatabaseUrl(flag?: string): string {
   return flag ?? process.env.RHC_DATABASE_URL ?? DEFAULT_DATABASE_URL;
 }
@@ -78,7 +113,17 @@ export async function openDatabase(url: string, opts: OpenOptions = {}): Promise
     sqlite.pragma('cache_size = -65536');
     sqlite.pragma('mmap_size = 268435456');
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
-    out = { db, kind: 'sqlite', sqlite, sqlitePath: path, close: () => db.destroy() };
+    const checkpointer = path === ':memory:' ? undefined : startCheckpointer(path, sqlite);
+    out = {
+      db,
+      kind: 'sqlite',
+      sqlite,
+      sqlitePath: path,
+      close: async () => {
+        await checkpointer?.stop();
+        await db.destroy();
+      },
+    };
   } else if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
     // `?schema=NAME` selects (and creates) a schema, like opts.schema
     const u = new URL(url);
@@ -93,7 +138,7 @@ export async function openDatabase(url: string, opts: OpenOptions = {}): Promise
     });
     if (schema) await pool.query(`create schema if not exists ${schema}`);
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    out = { db, kind: 'postgres', pool, close: () => db.destroy() };
+    out = { db, kind: 'postgres', pool, ...(schema ? { schema } : {}), close: () => db.destroy() };
   } else {
     throw new Error(
       `unsupported database URL (use sqlite:PATH or postgres://…): ${describeDatabaseUrl(url)}`,
@@ -104,7 +149,13 @@ export async function openDatabase(url: string, opts: OpenOptions = {}): Promise
 }
 
 export async function migrate(p: PlatformDb): Promise<string[]> {
-  const migrator = new Migrator({ db: p.db, provider: migrationProvider(p.kind) });
+  // with a schema, the migration tables live in it too: Kysely's existence check looks across schemas and
+  // would otherwise find another schema's kysely_migration table
+  const migrator = new Migrator({
+    db: p.db,
+    provider: migrationProvider(p.kind),
+    ...(p.schema ? { migrationTableSchema: p.schema } : {}),
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);

@@ -1,6 +1,6 @@
 // `rhc exchange export|import|apply-down|city`: the city ↔ province file exchange
 // (docs/exchange-format.md). Import exits non-zero when a file is refused and prints the report.
-import { stat } from 'node:fs/promises';
+import { stat, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { systemClock } from '../../../card/runtime.ts';
@@ -39,6 +39,15 @@ async function senderFor(p: PlatformDb, region: string, code?: string): Promise<
       ? `sender ${code} is not an enabled city platform`
       : `no (single) enabled city platform registered for region ${region} — register it with \`rhc institution add --role city\` or pass --sender`;
   return { institutionCode: rows[0]!.code, regionCode: rows[0]!.region_code };
+}
+
+/** The region of the database's own platform: the single city (or province) institution registered in it. */
+async function ownRegion(p: PlatformDb, role: 'city' | 'province'): Promise<string> {
+  const rows = await p.db.selectFrom('institutions').select('region_code').where('role', '=', role).execute();
+  const regions = [...new Set(rows.map((r) => r.region_code))];
+  if (regions.length !== 1)
+    throw usage(`--region is required (the database registers ${regions.length} ${role} regions)`);
+  return regions[0]!;
 }
 
 function progress(file: string) {
@@ -99,16 +108,15 @@ export function register(program: Command): void {
               .map((x) => x.cli)
               .join('|')}`,
           );
-        const region = o.region ?? process.env.RHC_REGION;
-        if (!region || !/^\d{6}$/.test(region))
-          throw usage('--region <6 digits> (or $RHC_REGION) is required');
+        const given = o.region ?? process.env.RHC_REGION;
+        if (given !== undefined && !/^\d{6}$/.test(given)) throw usage('--region <6 digits>');
         if (o.since !== undefined && !/^\d+$/.test(o.since)) throw usage('--since must be a sequence number');
         if (o.mode !== undefined && o.mode !== 'F' && o.mode !== 'D') throw usage('--mode F or D');
         if (o.encoding !== 'UTF-8' && o.encoding !== 'GB18030') throw usage('--encoding UTF-8 or GB18030');
-        const r = await withDb(o.db, (p) =>
+        const r = await withDb(o.db, async (p) =>
           exportFile(p, {
             type: t.code,
-            region,
+            region: given ?? (await ownRegion(p, t.direction === 'up' ? 'city' : 'province')),
             outDir: o.out,
             clock: systemClock,
             encoding: o.encoding as Encoding,
@@ -154,6 +162,8 @@ export function register(program: Command): void {
           if (typeof sender === 'string') throw Object.assign(new Error(sender), { exitCode: 3 });
           const r = await importFile(p, f, { clock: systemClock, sender, onProgress: progress(basename(f)) });
           reports.push(r);
+          // the receipt of §6.2 next to the file: OK|<records> or ERR|<line>|<code>|<reason>
+          await writeFile(f.replace(/\.txt$/, '') + '.ack', `${r.ack}\n`).catch(() => undefined);
           if (!o.json) console.log(renderReport(r));
         }
       });
@@ -180,7 +190,7 @@ export function register(program: Command): void {
 
   g.command('city')
     .description(
-      '运行市级平台交换调度 / run the city exchange scheduler (upload new data, pull lists, resume after downtime)',
+      '运行市级平台 / run a city platform: exchange scheduler (upload new data, pull lists, resume after downtime) and, with --port, the interfaces for its hospitals',
     )
     .requiredOption('--region <code>', 'city region code, e.g. 610100')
     .requiredOption('--province <url>', 'province platform base URL')
@@ -191,6 +201,8 @@ export function register(program: Command): void {
     .option('--dir <dir>', 'working directory for outgoing/incoming files', './data/exchange')
     .option('--interval <seconds>', 'seconds between rounds', '60')
     .option('--once', 'run one round and exit')
+    .option('--port <port>', 'also serve the platform interfaces for the city’s hospitals on this port')
+    .option('--host <host>', 'listen address for --port', '127.0.0.1')
     .action(
       async (o: {
         region: string;
@@ -202,20 +214,31 @@ export function register(program: Command): void {
         dir: string;
         interval: string;
         once?: boolean;
+        port?: string;
+        host: string;
       }) => {
         const password = o.password ?? process.env.RHC_PROVINCE_PASSWORD;
         if (!password) throw usage('--password or $RHC_PROVINCE_PASSWORD is required');
-        await runCity({
+        if (!/^\d{6}$/.test(o.region)) throw usage('--region <6 digits>');
+        const interval = Number(o.interval);
+        if (!(interval > 0)) throw usage('--interval must be a positive number of seconds');
+        const run = await runCity({
           dbUrl: resolveDatabaseUrl(o.db),
           region: o.region,
-          provinceUrl: o.province,
+          provinceUrl: o.province.replace(/\/$/, ''),
           orgCode: o.org,
           userName: o.user,
           password,
           dir: o.dir,
-          intervalSeconds: Number(o.interval),
+          intervalSeconds: interval,
           once: !!o.once,
+          ...(o.port !== undefined ? { port: Number(o.port), host: o.host } : {}),
         });
+        if (!o.once) {
+          const stop = () => void run.stop().then(() => process.exit(0));
+          process.once('SIGINT', stop);
+          process.once('SIGTERM', stop);
+        }
       },
     );
 }

@@ -2,7 +2,7 @@
 // RHC_C0001, bearer calls, and errors as { code, name, zh, en, field } from the problem responses.
 // The token lives in sessionStorage only (gone when the tab closes); the password never leaves the page.
 import { passwordDigest } from './sm3.js';
-import { toWireTime } from './wire.js';
+import { parseWireTime, toWireTime } from './wire.js';
 
 export const API = '/api/v1';
 const SESSION_KEY = 'rhc.console.session';
@@ -68,9 +68,9 @@ export function createApi({ fetchFn, storage, now = () => new Date() }) {
 
   /** msgCreateTime strictly newer than the last accepted one (the platform's replay guard). */
   function nextAuthTime() {
-    let time = toWireTime(serverNow());
-    const last = storage.getItem(LAST_AUTH_KEY);
-    if (last && time <= last) time = toWireTime(new Date(serverNow().getTime() + 1000));
+    const time = toWireTime(serverNow());
+    const last = parseWireTime(storage.getItem(LAST_AUTH_KEY) ?? '');
+    if (last && time <= toWireTime(last)) return toWireTime(new Date(last.getTime() + 1000));
     return time;
   }
 

@@ -58,6 +58,10 @@ function errorBox(err) {
       ),
     );
     if (err.field) box.append(h('p', {}, tr('error.field', { field: err.field })));
+    // the catalogue's advice for the front desk is written "中文 / English"
+    const [adviceZh, adviceEn] = (entry.user ?? '').split(' / ');
+    if (adviceZh)
+      box.append(h('p', {}, tr('error.advice'), catalogueText({ zh: adviceZh, en: adviceEn ?? adviceZh })));
     if (err.detail && err.detail !== err.en) box.append(h('p', { class: 'detail', lang: 'en' }, err.detail));
   } else box.append(h('p', { i18n: 'error.network' }));
   return box;
@@ -208,6 +212,9 @@ function renderPage(page) {
     h('h2', { id: 'page-title', i18n: `page.${page.id}.title` }),
     h('p', { class: 'intro', i18n: `page.${page.id}.intro` }),
     page.intro2 ? h('p', { class: 'intro', i18n: page.intro2 }) : '',
+    ctx.session?.allowedCodes.includes(page.code)
+      ? ''
+      : h('p', { class: 'notice', role: 'note' }, tr('page.notAllowed', { code: page.code })),
     form,
     output,
   );

@@ -15,6 +15,14 @@ export function toWireDate(date) {
   return toWireTime(date).slice(0, 8);
 }
 
+/** yyyyMMddHHmmss (China time) → Date; undefined when malformed. */
+export function parseWireTime(value) {
+  const m = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/.exec(value ?? '');
+  if (!m) return undefined;
+  const [y, mo, d, hh, mi, ss] = m.slice(1).map(Number);
+  return new Date(Date.UTC(y, mo - 1, d, hh, mi, ss) - CHINA_OFFSET_MS);
+}
+
 /** <input type=date> value (yyyy-MM-dd) → yyyyMMdd; '' stays ''. */
 export function inputDateToWire(value) {
   return value ? value.replaceAll('-', '') : '';
