@@ -326,6 +326,18 @@ describe('crash suite [integration]', () => {
     },
   );
 
+  it('PostgreSQL: kill -9 during a card-file import over HTTP', { timeout: 300_000 }, async (t) => {
+    const db = postgresTemp('crash_import');
+    if (!db) return skipLoudly(t, 'RHC_TEST_POSTGRES_URL not set — PostgreSQL import crash test SKIPPED');
+    const scratch = sqliteTemp('crash-import-city');
+    try {
+      await importCrashRun(db, scratch.url.slice('sqlite:'.length, -'/platform.db'.length));
+    } finally {
+      await db.drop();
+      await scratch.drop();
+    }
+  });
+
   it('PostgreSQL: the same', { timeout: 300_000 }, async (t) => {
     const db = postgresTemp('crash');
     if (!db) return skipLoudly(t, 'RHC_TEST_POSTGRES_URL not set — PostgreSQL crash test SKIPPED');

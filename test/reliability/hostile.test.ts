@@ -29,22 +29,7 @@ const BODY_LIMIT = 64 * 1024;
  * Failures found by this suite in code owned by other folders, tolerated here so the suite guards
  * everything else; each is printed on every run and counted as a known defect in the results file.
  */
-const KNOWN_DEFECTS: { binding: string; endpoint: string; kind: string; owner: string; why: string }[] = [
-  {
-    binding: 'exchange',
-    endpoint: 'GET /api/v1/exchange/lists/:type',
-    kind: 'have-sql',
-    owner: 'src/platform/exchange/http.ts',
-    why: '?have= is not validated as a list version (yyyyMMdd.nnnn); garbage gives 9001 / HTTP 500 instead of 1002',
-  },
-  {
-    binding: 'soap',
-    endpoint: '*',
-    kind: 'content-type-text-plain',
-    owner: 'src/platform/api/soap.ts',
-    why: 'POST /soap/rhc accepts text/plain bodies (Fastify default parser) where SOAP 1.1 requires text/xml',
-  },
-];
+const KNOWN_DEFECTS: { binding: string; endpoint: string; kind: string; owner: string; why: string }[] = [];
 
 const isKnown = (f: { binding: string; endpoint: string; kind: string }) =>
   KNOWN_DEFECTS.some(

@@ -104,7 +104,10 @@ export async function registerSoap(
     scope.post(SOAP_PATH, { schema: { hide: true } }, async (req: FastifyRequest, reply: FastifyReply) => {
       let xml: string;
       try {
-        if (typeof req.body !== 'string') throw new RhcError('MESSAGE_PARSE', { detail: 'send text/xml' });
+        // fastify's default text/plain parser would hand over a string too: SOAP must arrive as XML
+        const type = req.headers['content-type'] ?? '';
+        if (typeof req.body !== 'string' || !/^\s*(text\/xml|application\/(soap\+)?xml)\b/i.test(type))
+          throw new RhcError('MESSAGE_PARSE', { field: 'content-type', detail: 'send text/xml' });
         const h = req.headers.authorization;
         const bearer = h && /^Bearer\s+(\S+)$/i.exec(h)?.[1];
         xml = await handleSoap(svc, req.body, bearer ?? undefined, opts.invoke);

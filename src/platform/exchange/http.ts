@@ -123,6 +123,8 @@ export async function exchangeRoutes(app: FastifyInstance, opts: ExchangeHttpOpt
     const { have } = req.query as { have?: string };
     if (type !== 'SHMD' && type !== 'SBMD')
       throw new RhcError('FIELD_FORMAT', { field: 'type', detail: 'SHMD or SBMD' });
+    if (have !== undefined && !/^\d{8}\.\d{4,9}$/.test(have))
+      throw new RhcError('FIELD_FORMAT', { field: 'have', detail: 'a list version yyyyMMdd.nnnn' });
     const dir = join(o.spoolDir, `down-${process.pid}-${Date.now()}-${++spoolCounter}`);
     const r = await exportFile(o.p, {
       type,

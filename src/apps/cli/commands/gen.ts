@@ -1,9 +1,37 @@
-// `rhc gen --residents N [--seed S] [--db URL]`: bulk-loads synthetic residents and cards (valid GB 11643
-// numbers, cards in every state, list entries) through the database's bulk path, streaming in chunks.
+// `rhc gen --residents N [--seed S] (--db URL | --out DIR)`: bulk-loads synthetic residents and cards (valid
+// GB 11643 numbers, names beyond GB 2312, cards in every state, list entries) through the database's bulk
+// path, streaming in chunks — or, with --out, streams them (and visit histories) to TSV files.
 import type { Command } from 'commander';
 import { toWireDate } from '../../../platform/domain/format.ts';
 import { bulkLoad } from '../../../platform/seed/bulk.ts';
+import { generateFiles, progressBar } from '../../../platform/loadgen/gen-files.ts';
 import { describeDatabaseUrl, openDatabase, resolveDatabaseUrl } from '../../../platform/storage/db.ts';
+
+interface GenCliOptions {
+  residents: string;
+  seed: string;
+  region: string;
+  db?: string;
+  out?: string;
+  encoding: string;
+  visitsUntil?: string;
+}
+
+async function writeFiles(n: number, o: GenCliOptions, outDir: string): Promise<void> {
+  if (o.encoding !== 'utf8' && o.encoding !== 'gb18030')
+    throw Object.assign(new Error(`bad --encoding ${o.encoding} (utf8 | gb18030)`), { exitCode: 2 });
+  if (o.visitsUntil !== undefined && !/^\d{8}$/.test(o.visitsUntil))
+    throw Object.assign(new Error(`bad --visits-until ${o.visitsUntil} (yyyyMMdd)`), { exitCode: 2 });
+  const r = await generateFiles(n, {
+    outDir,
+    encoding: o.encoding,
+    seed: Number(o.seed),
+    regionPrefix: o.region,
+    ...(o.visitsUntil ? { visitsUntil: o.visitsUntil } : {}),
+    onProgress: progressBar(),
+  });
+  console.log(`${outDir}: ${r.residents} residents, ${r.cards} cards, ${r.visits} visits`);
+}
 
 export function register(program: Command): void {
   program
@@ -13,20 +41,25 @@ export function register(program: Command): void {
     .option('--seed <s>', 'random seed', '1')
     .option('--region <prefix>', 'GB/T 2260 prefix of the counties to use', '61')
     .option('--db <url>', 'database URL')
-    .action(async (o: { residents: string; seed: string; region: string; db?: string }) => {
+    .option('--out <dir>', '写 TSV 文件而非数据库 / write TSV files instead of loading a database')
+    .option('--encoding <enc>', '文件编码 / file encoding for --out: utf8 | gb18030', 'utf8')
+    .option('--visits-until <yyyyMMdd>', '同时生成就诊记录 / also generate visit histories (with --out)')
+    .action(async (o: GenCliOptions) => {
       const n = Number(o.residents);
       if (!Number.isInteger(n) || n <= 0)
         throw Object.assign(new Error(`bad --residents ${o.residents}`), { exitCode: 2 });
+      if (o.out) return writeFiles(n, o, o.out);
       const url = resolveDatabaseUrl(o.db);
       const p = await openDatabase(url);
       try {
         const now = new Date();
+        const bar = progressBar();
         const r = await bulkLoad(p, n, {
           seed: Number(o.seed),
           regionPrefix: o.region,
           today: toWireDate(now),
           now: now.toISOString(),
-          onProgress: (done) => process.stderr.write(`\r${done}/${n}`),
+          onProgress: (done) => bar(done, n),
         });
         process.stderr.write('\n');
         console.log(
