@@ -91,7 +91,7 @@ for (const [group, results] of groups) {
 lines.push(
   '## Runs',
   '',
-  ...sections.map((s) => `- ${s.file}: ${s.results.length} figures in ${s.seconds} s`),
+  ...sections.map((s) => `- ${s.file}: ${s.results.length} figures in ${s.seconds} s, run ${s.date}`),
 );
 if (failures.length) lines.push('', '## Failed modules', '', ...failures.map((f) => `- ${f}`));
 lines.push('');
