@@ -13,38 +13,9 @@ import type { GenOptions, SyntheticCard, SyntheticResident } from '../seed/synth
 import { visitsOf } from './visits.ts';
 import type { SyntheticVisit } from './visits.ts';
 
-export const RESIDENT_COLUMNS = [
-  'id',
-  'main_index',
-  'id_type',
-  'id_no',
-  'name',
-  'sex',
-  'nation',
-  'birth_date',
-  'phone1',
-  'address1_type',
-  'address1',
-  'region_code',
-] as const;
-export const CARD_COLUMNS = [
-  'id',
-  'card_no',
-  'chip_serial',
-  'resident_id',
-  'security_code',
-  'card_type',
-  'spec_version',
-  'issuer_org_code',
-  'issuer_org_name',
-  'issue_date',
-  'valid_until',
-  'app_city_code',
-  'card_form',
-  'status',
-  'status_reason',
-  'status_time',
-] as const;
+// the columns of the generated files are the synthetic rows' fields, shared with the bulk loader
+export { CARD_COLUMNS, RESIDENT_COLUMNS } from '../seed/synthetic.ts';
+import { CARD_COLUMNS, RESIDENT_COLUMNS } from '../seed/synthetic.ts';
 export const VISIT_COLUMNS = [
   'card_no',
   'chip_serial',

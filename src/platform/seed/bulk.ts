@@ -2,6 +2,7 @@
 // the fast path of each database: one prepared INSERT per table inside chunked transactions on SQLite,
 // `INSERT … SELECT * FROM unnest($1::text[], …)` on PostgreSQL (TOOLCHAIN.md). Streaming: memory stays
 // bounded by the chunk size whatever the row count.
+import { CARD_COLUMNS, RESIDENT_COLUMNS } from './synthetic.ts';
 import { sql } from 'kysely';
 import type { PlatformDb } from '../storage/db.ts';
 import { CARD_STATUS } from '../domain/lifecycle.ts';
@@ -111,42 +112,8 @@ export async function bulkLoad(
   return { ...total, seconds: (Date.now() - started) / 1000 };
 }
 
-const R_COLS = [
-  'id',
-  'main_index',
-  'id_type',
-  'id_no',
-  'name',
-  'sex',
-  'nation',
-  'birth_date',
-  'phone1',
-  'address1_type',
-  'address1',
-  'region_code',
-  'created_at',
-  'updated_at',
-] as const;
-const C_COLS = [
-  'id',
-  'card_no',
-  'chip_serial',
-  'resident_id',
-  'security_code',
-  'card_type',
-  'spec_version',
-  'issuer_org_code',
-  'issuer_org_name',
-  'issue_date',
-  'valid_until',
-  'app_city_code',
-  'card_form',
-  'status',
-  'status_reason',
-  'status_time',
-  'created_at',
-  'updated_at',
-] as const;
+const R_COLS = [...RESIDENT_COLUMNS, 'created_at', 'updated_at'] as const;
+const C_COLS = [...CARD_COLUMNS, 'created_at', 'updated_at'] as const;
 const L_COLS = [
   'list_type',
   'version',

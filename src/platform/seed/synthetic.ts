@@ -216,3 +216,37 @@ export function* syntheticResidents(
     yield { resident, cards };
   }
 }
+
+/** Fields of a synthetic resident / card row, in table column order (bulk loader and `rhc gen --out`). */
+export const RESIDENT_COLUMNS = [
+  'id',
+  'main_index',
+  'id_type',
+  'id_no',
+  'name',
+  'sex',
+  'nation',
+  'birth_date',
+  'phone1',
+  'address1_type',
+  'address1',
+  'region_code',
+] as const;
+export const CARD_COLUMNS = [
+  'id',
+  'card_no',
+  'chip_serial',
+  'resident_id',
+  'security_code',
+  'card_type',
+  'spec_version',
+  'issuer_org_code',
+  'issuer_org_name',
+  'issue_date',
+  'valid_until',
+  'app_city_code',
+  'card_form',
+  'status',
+  'status_reason',
+  'status_time',
+] as const;
