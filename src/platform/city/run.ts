@@ -13,7 +13,7 @@ import type { Clock } from '../../card/runtime.ts';
 import { buildServer } from '../api/server.ts';
 import { PlatformService } from '../domain/service.ts';
 import { applyDownFile, lastPulledVersion } from '../exchange/down.ts';
-import { exportFile, markAcked } from '../exchange/export.ts';
+import { exportFile, markAcked, sourceHeads } from '../exchange/export.ts';
 import { renderReport } from '../exchange/import.ts';
 import type { ExchangeType } from '../exchange/layouts.ts';
 import { xdb } from '../exchange/ledger.ts';
@@ -86,6 +86,8 @@ export async function cityRound(
   const inDir = join(o.dir, 'in');
   await mkdir(outDir, { recursive: true });
   await mkdir(inDir, { recursive: true });
+  // one cut for every file of the round: data created while the round runs waits for the next round
+  const bounds = await sourceHeads(p);
   const types = [...ROUND_TYPES];
   if (await whitelistDue(p, o.region, o.clock.now())) types.push('BMD');
   for (const type of types) {
@@ -101,6 +103,7 @@ export async function cityRound(
           region: o.region,
           outDir,
           clock: o.clock,
+          bounds,
           // the full whitelist names only cards the province has acknowledged (KXX), so cards issued
           // while this round runs cannot make it refuse the whitelist
           ...(type === 'BMD'

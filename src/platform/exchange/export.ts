@@ -46,6 +46,23 @@ export interface ExportOptions {
    * province has acknowledged), so a whitelist never names a card the province has not received yet.
    */
   cardsUpToSeq?: number;
+  /**
+   * Up files: the source sequences at the start of an exchange round (`sourceHeads`). Every file of a round
+   * is cut at the same point, so a card file never names a resident or card newer than the files before it.
+   */
+  bounds?: SourceHeads;
+}
+
+export type SourceHeads = Partial<Record<'card_operations' | 'list_changes', number>>;
+
+/**
+ * The heads of both source sequences, list changes read first: every list change up to its head refers to
+ * cards whose operations are already below the operations head read just after it.
+ */
+export async function sourceHeads(p: PlatformDb): Promise<SourceHeads> {
+  const list_changes = await headSeq(p.db, 'list_changes');
+  const card_operations = await headSeq(p.db, 'card_operations');
+  return { list_changes, card_operations };
 }
 
 export interface ExportResult {
@@ -429,7 +446,7 @@ export async function exportFile(p: PlatformDb, o: ExportOptions): Promise<Expor
   return p.db.transaction().execute(async (trx) => {
     let mode = o.mode ?? (spec.modes.includes('D') ? 'D' : 'F');
     if (!spec.modes.includes(mode)) throw new Error(`${o.type} files are ${spec.modes.join('/')} only`);
-    const head = await headSeq(trx, spec.source);
+    const head = Math.min(await headSeq(trx, spec.source), o.bounds?.[spec.source] ?? Infinity);
     let since = 0;
     let listVersion = '';
     let baseVersion = '';
