@@ -72,8 +72,15 @@ function isCalendarDate(yyyymmdd: string): boolean {
 }
 
 /** Today's date as YYYYMMDD in China Standard Time (UTC+8, no DST): ID numbers carry Chinese calendar dates. */
+let lastNow = NaN;
+let lastChinaDate = '';
 function chinaDate(now: Date): string {
-  return new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10).replaceAll('-', '');
+  // bulk validation passes the same `now` for every number: format it once
+  if (now.getTime() !== lastNow) {
+    lastNow = now.getTime();
+    lastChinaDate = new Date(lastNow + 8 * 3600_000).toISOString().slice(0, 10).replaceAll('-', '');
+  }
+  return lastChinaDate;
 }
 
 function checkBirthDate(birth: string, today: Date, errors: IdIssue[]): boolean {
@@ -162,18 +169,21 @@ export function validateIdNumber(input: string, opts: { today?: Date } = {}): Id
     errors.push(issue('ID_EMPTY', '身份证号码为空', 'ID number is empty'));
     return result;
   }
-  const chars = Array.from(id);
-  if (chars.length !== 18 && chars.length !== 15) {
+  // the common case (15 digits, or 17 digits and a check character) skips the per-character scan
+  const wellFormed = /^(?:\d{15}|\d{17}[\dXx])$/.test(id);
+  const chars = wellFormed ? [] : Array.from(id);
+  const length = wellFormed ? id.length : chars.length;
+  if (length !== 18 && length !== 15) {
     errors.push(
       issue(
         'ID_LENGTH',
-        `身份证号码应为18位（或15位），实际 ${chars.length} 位`,
-        `ID number must have 18 (or 15) characters, got ${chars.length}`,
+        `身份证号码应为18位（或15位），实际 ${length} 位`,
+        `ID number must have 18 (or 15) characters, got ${length}`,
       ),
     );
   }
-  const is15 = chars.length === 15;
-  const lastIndex = chars.length - 1;
+  const is15 = length === 15;
+  const lastIndex = length - 1;
   const badPositions = chars
     .map((c, i) => ({ c, i }))
     .filter(({ c, i }) => !(/^\d$/.test(c) || (i === 17 && lastIndex === 17 && /^[Xx]$/.test(c))))
@@ -187,9 +197,9 @@ export function validateIdNumber(input: string, opts: { today?: Date } = {}): Id
       ),
     );
   }
-  if (errors.length > 0 && chars.length !== 18 && chars.length !== 15) return finish(result);
+  if (errors.length > 0 && length !== 18 && length !== 15) return finish(result);
 
-  if (!is15 && chars[17] === 'x') {
+  if (!is15 && id[17] === 'x') {
     warnings.push(
       issue(
         'ID_LOWERCASE_X',

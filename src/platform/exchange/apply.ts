@@ -40,7 +40,7 @@ export interface ApplyContext {
 }
 
 const LIVE = ['20', '30', '40', '50'];
-const BATCH = 500;
+const BATCH = 1000;
 
 const reach = new Map<string, boolean>();
 /** Is `to` reachable from `from` along the §5.2 transition table (at least one step)? */
@@ -69,7 +69,7 @@ function owns(region: string, appCityCode: string): boolean {
   return appCityCode.startsWith(regionPrefix(region));
 }
 
-async function addListEffects(
+function addListEffects(
   ctx: ApplyContext,
   from: string | undefined,
   to: string,
@@ -78,7 +78,7 @@ async function addListEffects(
   at: string,
 ) {
   for (const eff of listEffects(from, to)) {
-    await ctx.lists.add({
+    ctx.lists.add({
       list_type: eff.list,
       op: eff.op,
       card_no: card.card_no,
@@ -92,29 +92,77 @@ async function addListEffects(
   }
 }
 
+type InTable = 'cards' | 'residents';
+const selectInCache = new WeakMap<BetterSqlite3.Database, Map<string, BetterSqlite3.Statement>>();
+
+/**
+ * `select cols from table where c1 in (…) and c2 in (…)` for a batch of keys. On SQLite one cached
+ * prepared statement per query shape, the keys passed as ONE JSON array each (json_each), so a batch of
+ * any size neither re-prepares nor hits the bound-parameter limit; elsewhere the same query through Kysely.
+ */
+async function selectIn<T>(
+  ctx: { trx: Transaction<Database>; sqlite?: BetterSqlite3.Database },
+  table: InTable,
+  cols: readonly string[],
+  where: readonly (readonly [string, readonly string[] | readonly number[]])[],
+): Promise<T[]> {
+  if (where.some(([, vs]) => vs.length === 0)) return [];
+  if (ctx.sqlite) {
+    const text = `select ${cols.join(',')} from ${table} where ${where
+      .map(([c]) => `${c} in (select value from json_each(?))`)
+      .join(' and ')}`;
+    let cache = selectInCache.get(ctx.sqlite);
+    if (!cache) selectInCache.set(ctx.sqlite, (cache = new Map()));
+    let st = cache.get(text);
+    if (!st) cache.set(text, (st = ctx.sqlite.prepare(text)));
+    return st.all(...where.map(([, vs]) => JSON.stringify(vs))) as T[];
+  }
+  let q = ctx.trx.selectFrom(table).select(cols as never[]) as unknown as {
+    where(c: string, op: 'in', v: readonly unknown[]): typeof q;
+    execute(): Promise<T[]>;
+  };
+  for (const [c, vs] of where) q = q.where(c, 'in', vs);
+  return q.execute();
+}
+
 type Batch = ParsedRecord[];
+
+/** Residents of a batch by (id_type, id_no): both key columns, so the unique index serves the lookup. */
+function residentsByKey(ctx: ApplyContext, batch: Batch, idNos: string[]) {
+  return selectIn<{ id: number; id_type: string; id_no: string; main_index: string }>(
+    ctx,
+    'residents',
+    ['id', 'id_type', 'id_no', 'main_index'],
+    [
+      ['id_type', [...new Set(batch.map((r) => r.values.idType!))]],
+      ['id_no', idNos],
+    ],
+  );
+}
 
 // ---------- KXX: card information ----------
 
 async function applyCards(ctx: ApplyContext, batch: Batch): Promise<void> {
   const { trx } = ctx;
   const cardNos = [...new Set(batch.map((r) => r.values.cardNo!))];
-  const existing = await trx
-    .selectFrom('cards')
-    .select(['id', 'card_no', 'chip_serial', 'status', 'app_city_code', 'resident_id'])
-    .where('card_no', 'in', cardNos)
-    .execute();
+  const existing = await selectIn<{
+    id: number;
+    card_no: string;
+    chip_serial: string;
+    status: string;
+    app_city_code: string;
+    resident_id: number;
+  }>(
+    ctx,
+    'cards',
+    ['id', 'card_no', 'chip_serial', 'status', 'app_city_code', 'resident_id'],
+    [['card_no', cardNos]],
+  );
   const byKey = new Map(existing.map((c) => [`${c.card_no}|${c.chip_serial}`, c]));
   const byCardNo = new Map<string, typeof existing>();
   for (const c of existing) byCardNo.set(c.card_no, [...(byCardNo.get(c.card_no) ?? []), c]);
   const idNos = [...new Set(batch.map((r) => r.values.idNo!))];
-  const residents = await trx
-    .selectFrom('residents')
-    .select(['id', 'id_type', 'id_no', 'main_index'])
-    // both key columns, so the (id_type, id_no) unique index serves the lookup
-    .where('id_type', 'in', [...new Set(batch.map((r) => r.values.idType!))])
-    .where('id_no', 'in', idNos)
-    .execute();
+  const residents = await residentsByKey(ctx, batch, idNos);
   const resByKey = new Map(residents.map((r) => [`${r.id_type}|${r.id_no}`, r]));
   const inserts: Insertable<CardTable>[] = [];
   for (const { line, values: v } of batch) {
@@ -175,7 +223,7 @@ async function applyCards(ctx: ApplyContext, batch: Batch): Promise<void> {
         created_at: ctx.nowIso,
         updated_at: ctx.nowIso,
       });
-      await addListEffects(
+      addListEffects(
         ctx,
         undefined,
         v.status!,
@@ -211,7 +259,7 @@ async function applyCards(ctx: ApplyContext, batch: Batch): Promise<void> {
       .where('id', '=', cur.id)
       .execute();
     if (statusChange) {
-      await addListEffects(ctx, cur.status, v.status!, cur, null, v.statusTime!);
+      addListEffects(ctx, cur.status, v.status!, cur, null, v.statusTime!);
       ctx.stats.statusChanges++;
     }
     ctx.stats.updated++;
@@ -242,10 +290,11 @@ export async function insertRows<T extends 'cards' | 'residents' | 'list_changes
       cache.set(
         key,
         (st = ctx.sqlite.prepare(
-          `insert into ${table} (${cols.join(',')}) values (${cols.map(() => '?').join(',')})`,
+          `insert into ${table} (${cols.join(',')}) values (${cols.map((c) => `@${c}`).join(',')})`,
         )),
       );
-    for (const r of rows) st.run(...cols.map((c) => (r as Record<string, unknown>)[c] as never));
+    // named parameters bind straight from the row object (no per-row argument array)
+    for (const r of rows) st.run(r);
     return;
   }
   for (let i = 0; i < rows.length; i += 250)
@@ -260,11 +309,13 @@ export async function insertRows<T extends 'cards' | 'residents' | 'list_changes
 async function applyBlacklist(ctx: ApplyContext, batch: Batch): Promise<void> {
   const { trx } = ctx;
   const cardNos = [...new Set(batch.map((r) => r.values.cardNo!))];
-  const existing = await trx
-    .selectFrom('cards')
-    .select(['id', 'card_no', 'chip_serial', 'status', 'app_city_code'])
-    .where('card_no', 'in', cardNos)
-    .execute();
+  const existing = await selectIn<{
+    id: number;
+    card_no: string;
+    chip_serial: string;
+    status: string;
+    app_city_code: string;
+  }>(ctx, 'cards', ['id', 'card_no', 'chip_serial', 'status', 'app_city_code'], [['card_no', cardNos]]);
   const byKey = new Map(existing.map((c) => [`${c.card_no}|${c.chip_serial}`, c]));
   for (const { line, values: v } of batch) {
     const onList = CARD_STATUS[v.status!]!.lists.includes('B');
@@ -299,7 +350,7 @@ async function applyBlacklist(ctx: ApplyContext, batch: Batch): Promise<void> {
       })
       .where('id', '=', cur.id)
       .execute();
-    await addListEffects(ctx, cur.status, v.status!, cur, v.reasonCode || null, v.effectiveTime!);
+    addListEffects(ctx, cur.status, v.status!, cur, v.reasonCode || null, v.effectiveTime!);
     cur.status = v.status!;
     ctx.stats.statusChanges++;
     ctx.stats.updated++;
@@ -311,35 +362,31 @@ async function applyBlacklist(ctx: ApplyContext, batch: Batch): Promise<void> {
 async function applyResidents(ctx: ApplyContext, batch: Batch): Promise<void> {
   const { trx } = ctx;
   const idNos = [...new Set(batch.map((r) => r.values.idNo!))];
-  const existing = await trx
-    .selectFrom('residents')
-    .select(['id', 'id_type', 'id_no', 'main_index'])
-    // both key columns, so the (id_type, id_no) unique index serves the lookup
-    .where('id_type', 'in', [...new Set(batch.map((r) => r.values.idType!))])
-    .where('id_no', 'in', idNos)
-    .execute();
+  const existing = await residentsByKey(ctx, batch, idNos);
   const byKey = new Map(existing.map((r) => [`${r.id_type}|${r.id_no}`, r]));
   const mains = [...new Set(batch.map((r) => r.values.mainIndex!.toUpperCase()))];
   const byMain = new Map(
     (
-      await trx
-        .selectFrom('residents')
-        .select(['id', 'main_index'])
-        .where('main_index', 'in', mains)
-        .execute()
+      await selectIn<{ id: number; main_index: string }>(
+        ctx,
+        'residents',
+        ['id', 'main_index'],
+        [['main_index', mains]],
+      )
     ).map((r) => [r.main_index, r.id]),
   );
   // live cards per resident, to apply the ownership rule for demographics
   const ids = existing.map((r) => r.id);
   const inserts: Insertable<ResidentTable>[] = [];
-  const cards = ids.length
-    ? await trx
-        .selectFrom('cards')
-        .select(['resident_id', 'app_city_code', 'status'])
-        .where('resident_id', 'in', ids)
-        .where('status', 'in', LIVE)
-        .execute()
-    : [];
+  const cards = await selectIn<{ resident_id: number; app_city_code: string; status: string }>(
+    ctx,
+    'cards',
+    ['resident_id', 'app_city_code', 'status'],
+    [
+      ['resident_id', ids],
+      ['status', LIVE],
+    ],
+  );
   for (const { line, values: v } of batch) {
     const main = v.mainIndex!.toUpperCase();
     const cur = byKey.get(`${v.idType}|${v.idNo}`);
@@ -416,11 +463,19 @@ async function applyResidents(ctx: ApplyContext, batch: Batch): Promise<void> {
 async function applyWhitelist(ctx: ApplyContext, batch: Batch): Promise<void> {
   const { trx } = ctx;
   const cardNos = [...new Set(batch.map((r) => r.values.cardNo!))];
-  const existing = await trx
-    .selectFrom('cards')
-    .select(['id', 'card_no', 'chip_serial', 'status', 'app_city_code', 'valid_until'])
-    .where('card_no', 'in', cardNos)
-    .execute();
+  const existing = await selectIn<{
+    id: number;
+    card_no: string;
+    chip_serial: string;
+    status: string;
+    app_city_code: string;
+    valid_until: string;
+  }>(
+    ctx,
+    'cards',
+    ['id', 'card_no', 'chip_serial', 'status', 'app_city_code', 'valid_until'],
+    [['card_no', cardNos]],
+  );
   const byKey = new Map(existing.map((c) => [`${c.card_no}|${c.chip_serial}`, c]));
   for (const { line, values: v } of batch) {
     const cur = byKey.get(`${v.cardNo}|${v.chipSerial}`);
@@ -457,15 +512,14 @@ async function applyWhitelist(ctx: ApplyContext, batch: Batch): Promise<void> {
 // ---------- CZRZ: operations log ----------
 
 async function applyOplog(ctx: ApplyContext, batch: Batch): Promise<void> {
-  const { trx } = ctx;
   const cardNos = [...new Set(batch.map((r) => r.values.cardNo).filter((x): x is string => !!x))];
-  const existing = cardNos.length
-    ? await trx
-        .selectFrom('cards')
-        .select(['id', 'card_no', 'chip_serial', 'resident_id', 'app_city_code'])
-        .where('card_no', 'in', cardNos)
-        .execute()
-    : [];
+  const existing = await selectIn<{
+    id: number;
+    card_no: string;
+    chip_serial: string;
+    resident_id: number;
+    app_city_code: string;
+  }>(ctx, 'cards', ['id', 'card_no', 'chip_serial', 'resident_id', 'app_city_code'], [['card_no', cardNos]]);
   const byKey = new Map(existing.map((c) => [`${c.card_no}|${c.chip_serial}`, c]));
   const rows = [];
   for (const { line, values: v } of batch) {
@@ -526,6 +580,7 @@ export class BatchApplier {
     const b = this.batch;
     this.batch = [];
     if (b.length) await this.fn(this.ctx, b);
+    await this.ctx.lists.flush();
   }
   async finish(): Promise<void> {
     await this.drain();

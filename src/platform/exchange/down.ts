@@ -79,7 +79,7 @@ export async function applyDownFile(
   try {
     await p.db.transaction().execute(async (trx) => {
       await lockWriters(trx, p.kind);
-      const lists = new ListVersions(trx, toWireDate(now));
+      const lists = await ListVersions.open(trx, toWireDate(now));
       let view: Map<string, { status: string; app: string }> | undefined;
       let started = false;
       const start = async (h: Header) => {
@@ -147,7 +147,7 @@ export async function applyDownFile(
           seen.add(key);
           if (view.get(key)?.status === v.status) continue;
         }
-        await lists.add({
+        lists.add({
           list_type: list,
           op: v.op as 'A' | 'D',
           card_no: v.cardNo!,
@@ -158,13 +158,14 @@ export async function applyDownFile(
           app_city_code: v.appCityCode!,
         });
         stats.listEntries++;
+        if (lists.pendingCount >= 500) await lists.flush();
       }
       if (result.fatal.length === 0 && result.header && !started) await start(result.header);
       if (view) {
         for (const [key, cur] of view) {
           if (seen.has(key)) continue;
           const [cardNo, chip] = key.split('|') as [string, string];
-          await lists.add({
+          lists.add({
             list_type: list,
             op: 'D',
             card_no: cardNo,

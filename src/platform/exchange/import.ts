@@ -185,7 +185,7 @@ export async function importFile(p: PlatformDb, path: string, o: ImportOptions):
       await lockWriters(trx, p.kind);
       if (declared && (await findFile(xdb(trx), 'in', file))) throw new AlreadyApplied();
       const sqlite = p.kind === 'sqlite' ? p.sqlite : undefined;
-      const lists = new ListVersions(trx, toWireDate(now), sqlite);
+      const lists = await ListVersions.open(trx, toWireDate(now), sqlite);
       const applier = new BatchApplier(identity.type, {
         trx,
         ...(sqlite ? { sqlite } : {}),

@@ -28,35 +28,54 @@ export async function lockWriters(trx: Transaction<Database>, kind: 'sqlite' | '
 }
 
 export class ListVersions {
-  private readonly next = new Map<string, number>();
+  private readonly next: Record<'B' | 'W', number>;
   private pending: (ListRow & { version: string })[] = [];
   private readonly trx: Transaction<Database>;
   private readonly sqlite: BetterSqlite3.Database | undefined;
   private readonly date: string;
   readonly heads: Partial<Record<'B' | 'W', string>> = {};
-  constructor(trx: Transaction<Database>, date: string, sqlite?: BetterSqlite3.Database) {
+  private constructor(
+    trx: Transaction<Database>,
+    date: string,
+    next: Record<'B' | 'W', number>,
+    sqlite?: BetterSqlite3.Database,
+  ) {
     this.trx = trx;
     this.sqlite = sqlite;
     this.date = date;
+    this.next = next;
   }
 
-  async add(row: ListRow): Promise<void> {
-    let n = this.next.get(row.list_type);
-    if (n === undefined) {
-      const r = await this.trx
-        .selectFrom('list_changes')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where('list_type', '=', row.list_type)
-        .where('version', 'like', `${this.date}.%`)
-        .executeTakeFirstOrThrow();
-      n = Number(r.n);
-    }
-    n++;
-    this.next.set(row.list_type, n);
+  /** Reads today's counters of both lists once; afterwards versions are counted in memory. */
+  static async open(
+    trx: Transaction<Database>,
+    date: string,
+    sqlite?: BetterSqlite3.Database,
+  ): Promise<ListVersions> {
+    const rows = await trx
+      .selectFrom('list_changes')
+      .select(['list_type', (eb) => eb.fn.countAll<number>().as('n')])
+      // a range, not LIKE, so the (list_type, version) index serves it ('/' sorts right after '.')
+      .where('version', '>', `${date}.`)
+      .where('version', '<', `${date}/`)
+      .groupBy('list_type')
+      .execute();
+    const next = { B: 0, W: 0 };
+    for (const r of rows) if (r.list_type === 'B' || r.list_type === 'W') next[r.list_type] = Number(r.n);
+    return new ListVersions(trx, date, next, sqlite);
+  }
+
+  /** Allocates the next version of the row's list and queues the row (written by `flush`). */
+  add(row: ListRow): void {
+    const n = ++this.next[row.list_type];
     const version = listVersion(this.date, n);
     this.heads[row.list_type] = version;
     this.pending.push({ ...row, version });
-    if (this.pending.length >= 500) await this.flush();
+  }
+
+  /** Rows queued and not yet written. */
+  get pendingCount(): number {
+    return this.pending.length;
   }
 
   async flush(): Promise<void> {
