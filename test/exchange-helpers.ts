@@ -47,6 +47,7 @@ export async function cityWith(target: DbTarget, region: string, n: number, firs
     role: 'city',
     regionCode: region,
     userName: cred.userName,
+    userRole: 'admin',
     termId: 'T',
   };
   const ids: string[] = [];

@@ -42,6 +42,27 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly string[]>> = {
   bank: ['RHC_C0001', 'RHC_C0003', 'RHC_C0007', 'RHC_C0010'],
 };
 
+/**
+ * Roles of the users inside an institution (design choice). A user may call what its institution's role
+ * allows AND its own role allows: the issuance window's operator writes, a doctor's workstation account
+ * only queries, an auditor sees statistics. Users created with an institution are admins.
+ */
+export const USER_ROLES = ['admin', 'operator', 'query', 'auditor'] as const;
+export type UserRole = (typeof USER_ROLES)[number];
+
+export const USER_ROLE_PERMISSIONS: Readonly<Record<UserRole, readonly string[]>> = {
+  admin: ALL,
+  operator: ALL,
+  query: ['RHC_C0001', 'RHC_C0002', 'RHC_C0003', 'RHC_C0007', 'RHC_C0008'],
+  auditor: ['RHC_C0001', 'RHC_C0008'],
+};
+
+/** Business codes a user of `role` in an institution of `instRole` may call. */
+export function permittedCodes(instRole: Role, role: UserRole): string[] {
+  const mine = USER_ROLE_PERMISSIONS[role] ?? [];
+  return (ROLE_PERMISSIONS[instRole] ?? []).filter((c) => mine.includes(c));
+}
+
 export const TOKEN_TTL_SECONDS = 15 * 60;
 export const TIME_WINDOW_SECONDS = 300;
 
@@ -51,6 +72,8 @@ export interface Caller {
   role: Role;
   regionCode: string;
   userName: string;
+  /** The user's role (read from the database on every call, cached 10 s: changes apply quickly). */
+  userRole: UserRole;
   termId: string;
 }
 
@@ -61,6 +84,20 @@ export interface NewInstitution {
   regionCode: string;
   userName?: string;
 }
+
+export interface NewUser {
+  userName: string;
+  role: UserRole;
+}
+
+export interface UserCredentials {
+  institutionCode: string;
+  userName: string;
+  role: UserRole;
+  password: string;
+}
+
+const USER_NAME_RE = /^[0-9A-Za-z_.@-]{1,32}$/;
 
 export interface IssuedCredentials {
   code: string;
@@ -90,7 +127,10 @@ export function mayTouchRegion(caller: Caller, appCityCode: string): boolean {
 }
 
 export class InstitutionRegistry {
-  private readonly cache = new Map<number, { enabled: boolean; at: number }>();
+  private readonly cache = new Map<
+    string,
+    { institutionEnabled: boolean; enabled: boolean; role: UserRole; at: number }
+  >();
   private readonly db: Kysely<Database>;
   private readonly clock: Clock;
   private readonly random: Random;
@@ -133,6 +173,7 @@ export class InstitutionRegistry {
     const appSecret = hex(this.random, 16);
     const appId = `app-${hex(this.random, 8)}`;
     const userName = n.userName ?? 'admin';
+    if (!USER_NAME_RE.test(userName)) throw new RhcError('FIELD_FORMAT', { field: 'userName' });
     const now = this.clock.now().toISOString();
     await this.db.transaction().execute(async (trx) => {
       const exists = await trx
@@ -165,6 +206,7 @@ export class InstitutionRegistry {
           last_auth_time: null,
           enabled: 1,
           created_at: now,
+          role: 'admin',
         })
         .execute();
     });
@@ -178,6 +220,88 @@ export class InstitutionRegistry {
       appId,
       appSecret,
     };
+  }
+
+  private async institutionId(code: string): Promise<number> {
+    const inst = await this.db
+      .selectFrom('institutions')
+      .select('id')
+      .where('code', '=', code)
+      .executeTakeFirst();
+    if (!inst)
+      throw new RhcError('INSTITUTION_NOT_REGISTERED', { field: 'code', detail: `no institution ${code}` });
+    return inst.id;
+  }
+
+  /** Adds a user to an institution; returns the password (printed once, only its SM3 is stored). */
+  async addUser(code: string, u: NewUser, password?: string): Promise<UserCredentials> {
+    if (!USER_NAME_RE.test(u.userName)) throw new RhcError('FIELD_FORMAT', { field: 'userName' });
+    if (!(USER_ROLES as readonly string[]).includes(u.role))
+      throw new RhcError('FIELD_FORMAT', { field: 'role', detail: `one of ${USER_ROLES.join(', ')}` });
+    const id = await this.institutionId(code);
+    const pwd = password ?? hex(this.random, 12);
+    await this.db.transaction().execute(async (trx) => {
+      const exists = await trx
+        .selectFrom('institution_users')
+        .select('id')
+        .where('institution_id', '=', id)
+        .where('user_name', '=', u.userName)
+        .executeTakeFirst();
+      if (exists)
+        throw new RhcError('FIELD_FORMAT', {
+          field: 'userName',
+          detail: `user ${u.userName} of ${code} already exists`,
+        });
+      await trx
+        .insertInto('institution_users')
+        .values({
+          institution_id: id,
+          user_name: u.userName,
+          pwd_sm3: sm3Hex(pwd),
+          last_auth_time: null,
+          enabled: 1,
+          created_at: this.clock.now().toISOString(),
+          role: u.role,
+        })
+        .execute();
+    });
+    return { institutionCode: code, userName: u.userName, role: u.role, password: pwd };
+  }
+
+  async listUsers(code: string) {
+    const id = await this.institutionId(code);
+    return this.db
+      .selectFrom('institution_users')
+      .select(['user_name', 'role', 'enabled', 'last_auth_time', 'created_at'])
+      .where('institution_id', '=', id)
+      .orderBy('user_name')
+      .execute();
+  }
+
+  /** Changes a user's role, enabled flag or password (a new random one when `password: true`). */
+  async updateUser(
+    code: string,
+    userName: string,
+    ch: { role?: UserRole; enabled?: boolean; newPassword?: boolean },
+  ): Promise<{ password?: string }> {
+    if (ch.role !== undefined && !(USER_ROLES as readonly string[]).includes(ch.role))
+      throw new RhcError('FIELD_FORMAT', { field: 'role', detail: `one of ${USER_ROLES.join(', ')}` });
+    const id = await this.institutionId(code);
+    const pwd = ch.newPassword ? hex(this.random, 12) : undefined;
+    const r = await this.db
+      .updateTable('institution_users')
+      .set({
+        ...(ch.role !== undefined ? { role: ch.role } : {}),
+        ...(ch.enabled !== undefined ? { enabled: ch.enabled ? 1 : 0 } : {}),
+        ...(pwd ? { pwd_sm3: sm3Hex(pwd) } : {}),
+      })
+      .where('institution_id', '=', id)
+      .where('user_name', '=', userName)
+      .executeTakeFirst();
+    if (Number(r.numUpdatedRows) !== 1)
+      throw new RhcError('FIELD_FORMAT', { field: 'userName', detail: `no user ${userName} of ${code}` });
+    this.cache.clear();
+    return pwd ? { password: pwd } : {};
   }
 
   async setEnabled(code: string, enabled: boolean): Promise<void> {
@@ -250,6 +374,7 @@ export class InstitutionRegistry {
       role: inst.role as Role,
       regionCode: inst.region_code,
       userName: user.user_name,
+      userRole: user.role as UserRole,
       termId: input.termId,
     };
     return { caller, orgName: inst.name };
@@ -291,33 +416,54 @@ export class InstitutionRegistry {
     }
     if (c.e * 1000 <= this.clock.now().getTime())
       throw new RhcError('TOKEN_INVALID', { detail: 'token expired' });
-    if (!(await this.isEnabled(c.i))) throw new RhcError('INSTITUTION_NOT_REGISTERED');
+    const user = await this.currentUser(c.i, c.u);
+    if (!user.institutionEnabled) throw new RhcError('INSTITUTION_NOT_REGISTERED');
+    if (!user.enabled)
+      throw new RhcError('TOKEN_INVALID', { detail: 'user disabled since the token was issued' });
     return {
       institutionId: c.i,
       institutionCode: c.c,
       role: c.r,
       regionCode: c.g,
       userName: c.u,
+      userRole: user.role,
       termId: c.t,
     };
   }
 
-  private async isEnabled(id: number): Promise<boolean> {
+  /** Whether the institution and the user are still enabled, and the user's current role (cached 10 s). */
+  private async currentUser(
+    id: number,
+    userName: string,
+  ): Promise<{ institutionEnabled: boolean; enabled: boolean; role: UserRole }> {
     const now = Date.now();
-    const hit = this.cache.get(id);
-    if (hit && now - hit.at < 10_000) return hit.enabled;
+    const key = `${id}|${userName}`;
+    const hit = this.cache.get(key);
+    if (hit && now - hit.at < 10_000) return hit;
     const row = await this.db
-      .selectFrom('institutions')
-      .select('enabled')
-      .where('id', '=', id)
+      .selectFrom('institutions as i')
+      .innerJoin('institution_users as u', 'u.institution_id', 'i.id')
+      .select(['i.enabled as inst', 'u.enabled as usr', 'u.role'])
+      .where('i.id', '=', id)
+      .where('u.user_name', '=', userName)
       .executeTakeFirst();
-    const enabled = !!row?.enabled;
-    this.cache.set(id, { enabled, at: now });
-    return enabled;
+    const entry = {
+      institutionEnabled: !!row?.inst,
+      enabled: !!row?.usr,
+      role: (row?.role ?? 'query') as UserRole,
+      at: now,
+    };
+    if (this.cache.size > 10_000) this.cache.clear();
+    this.cache.set(key, entry);
+    return entry;
   }
 }
 
 export function assertPermitted(caller: Caller, businessCode: string): void {
   if (!ROLE_PERMISSIONS[caller.role]?.includes(businessCode))
     throw new RhcError('NOT_PERMITTED', { detail: `role ${caller.role} may not call ${businessCode}` });
+  if (!USER_ROLE_PERMISSIONS[caller.userRole]?.includes(businessCode))
+    throw new RhcError('NOT_PERMITTED', {
+      detail: `user role ${caller.userRole} may not call ${businessCode}`,
+    });
 }

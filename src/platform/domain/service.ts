@@ -17,7 +17,7 @@ import { listVersion, parseWireTime, toWireDate, toWireTime } from './format.ts'
 import { checkIdNumber } from './id-check.ts';
 import {
   InstitutionRegistry,
-  ROLE_PERMISSIONS,
+  permittedCodes,
   assertPermitted,
   mayTouchRegion,
   regionPrefix,
@@ -411,7 +411,7 @@ export class PlatformService {
       expiresAt: toWireTime(expiresAt),
       orgName,
       regionCode: caller.regionCode,
-      allowedCodes: [...ROLE_PERMISSIONS[caller.role]],
+      allowedCodes: permittedCodes(caller.role, caller.userRole),
       serverTime: this.now().time,
       blacklistVersion: b.version,
       whitelistVersion: w.version,

@@ -213,10 +213,29 @@ function v002Exchange(kind: DialectKind): Migration {
   };
 }
 
+/**
+ * Users of an institution get a role of their own (design choice): what a user may call is the
+ * institution role's interfaces ∩ the user role's. Users registered before this migration are admins.
+ */
+function v003UserRoles(): Migration {
+  return {
+    async up(db: Db) {
+      await db.schema
+        .alterTable('institution_users')
+        .addColumn('role', 'text', (c) => c.notNull().defaultTo('admin'))
+        .execute();
+    },
+  };
+}
+
 export function migrationProvider(kind: DialectKind): MigrationProvider {
   return {
     async getMigrations() {
-      return { '001_initial': v001(kind), '002_exchange': v002Exchange(kind) };
+      return {
+        '001_initial': v001(kind),
+        '002_exchange': v002Exchange(kind),
+        '003_user_roles': v003UserRoles(),
+      };
     },
   };
 }

@@ -26,6 +26,8 @@ export interface InstitutionUserTable {
   last_auth_time: string | null;
   enabled: number;
   created_at: string;
+  /** admin | operator | query | auditor (institutions.ts USER_ROLE_PERMISSIONS). */
+  role: string;
 }
 
 export interface ResidentTable {

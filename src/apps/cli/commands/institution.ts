@@ -1,10 +1,16 @@
-// `rhc institution add|list|disable|enable`: the registry of institutions allowed to call the platform.
-// `add` prints the new credentials ONCE (the platform keeps only SM3(password)).
+// `rhc institution add|list|disable|enable|user …`: the registry of institutions allowed to call the
+// platform and their users. `add` and `user add` print the new credentials ONCE (the platform keeps only
+// SM3(password)).
 import type { Command } from 'commander';
 import { systemClock, systemRandom } from '../../../card/runtime.ts';
 import { commandGroup } from '../main.ts';
-import { InstitutionRegistry, ROLES } from '../../../platform/domain/institutions.ts';
-import type { Role } from '../../../platform/domain/institutions.ts';
+import {
+  InstitutionRegistry,
+  ROLES,
+  USER_ROLES,
+  permittedCodes,
+} from '../../../platform/domain/institutions.ts';
+import type { Role, UserRole } from '../../../platform/domain/institutions.ts';
 import { openDatabase, resolveDatabaseUrl } from '../../../platform/storage/db.ts';
 
 async function withRegistry<T>(
@@ -88,4 +94,94 @@ export function register(program: Command): void {
         await withRegistry(o.db, (r) => r.setEnabled(o.code, enabled));
         console.log(`${o.code}: ${enabled ? 'enabled' : 'disabled'}`);
       });
+  registerUsers(g);
+}
+
+function userRole(v: string | undefined): UserRole | undefined {
+  if (v === undefined) return undefined;
+  if (!(USER_ROLES as readonly string[]).includes(v))
+    throw Object.assign(new Error(`--role must be one of ${USER_ROLES.join(', ')}`), { exitCode: 2 });
+  return v as UserRole;
+}
+
+function registerUsers(g: Command): void {
+  const u = g
+    .command('user')
+    .description(
+      `机构用户管理 / users of an institution — roles ${USER_ROLES.join('|')}: a user may call what its institution's role AND its own role allow`,
+    );
+  u.command('add')
+    .description('新增用户并输出密码（只显示一次）/ add a user and print its password once')
+    .requiredOption('--code <code>', 'organisation code')
+    .requiredOption('--user <name>', 'user name')
+    .option('--role <role>', `user role: ${USER_ROLES.join('|')}`, 'operator')
+    .option('--db <url>', 'database URL')
+    .option('--json', 'print JSON')
+    .action(async (o: { code: string; user: string; role: string; db?: string; json?: boolean }) => {
+      const role = userRole(o.role)!;
+      const c = await withRegistry(o.db, (r) => r.addUser(o.code, { userName: o.user, role }));
+      if (o.json) {
+        console.log(JSON.stringify(c, null, 2));
+        return;
+      }
+      console.log(`已新增用户 / user added: ${c.institutionCode} ${c.userName} (${c.role})`);
+      console.log('以下密码只显示一次 / this password is shown ONCE:');
+      console.log(`  password   ${c.password}`);
+    });
+  u.command('list')
+    .description('列出机构用户 / list the users of an institution')
+    .requiredOption('--code <code>', 'organisation code')
+    .option('--db <url>', 'database URL')
+    .option('--json', 'print JSON')
+    .action(async (o: { code: string; db?: string; json?: boolean }) => {
+      const { rows, instRole } = await withRegistry(o.db, async (r) => ({
+        rows: await r.listUsers(o.code),
+        instRole: (await r.list()).find((i) => i.code === o.code)!.role as Role,
+      }));
+      const out = rows.map((x) => ({
+        ...x,
+        allowedCodes: permittedCodes(instRole, x.role as UserRole),
+      }));
+      if (o.json) console.log(JSON.stringify(out, null, 2));
+      else
+        for (const x of out)
+          console.log(
+            `${x.user_name.padEnd(20)} ${x.role.padEnd(9)} ${x.enabled ? '启用 enabled ' : '停用 disabled'} ${x.allowedCodes.join(',')}`,
+          );
+    });
+  u.command('set')
+    .description(
+      '修改用户角色、启停或重置密码（停用后令牌随即失效）/ change a user: role, enable/disable (its tokens stop working), new password',
+    )
+    .requiredOption('--code <code>', 'organisation code')
+    .requiredOption('--user <name>', 'user name')
+    .option('--role <role>', `new role: ${USER_ROLES.join('|')}`)
+    .option('--disable', 'disable the user')
+    .option('--enable', 'enable the user')
+    .option('--reset-password', 'set a new random password and print it once')
+    .option('--db <url>', 'database URL')
+    .action(
+      async (o: {
+        code: string;
+        user: string;
+        role?: string;
+        disable?: boolean;
+        enable?: boolean;
+        resetPassword?: boolean;
+        db?: string;
+      }) => {
+        if (o.disable && o.enable)
+          throw Object.assign(new Error('--disable and --enable exclude each other'), { exitCode: 2 });
+        const role = userRole(o.role);
+        const r = await withRegistry(o.db, (reg) =>
+          reg.updateUser(o.code, o.user, {
+            ...(role ? { role } : {}),
+            ...(o.disable ? { enabled: false } : o.enable ? { enabled: true } : {}),
+            ...(o.resetPassword ? { newPassword: true } : {}),
+          }),
+        );
+        console.log(`${o.code} ${o.user}: updated`);
+        if (r.password) console.log(`  password   ${r.password}   (shown ONCE)`);
+      },
+    );
 }
