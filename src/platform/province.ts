@@ -18,6 +18,8 @@ export interface ProvinceOptions {
   publicUrl?: string;
   bodyLimit?: number;
   allowPlainGateway?: boolean;
+  /** Expiry sweep period (default hourly; 0 = off). */
+  expiryIntervalMs?: number;
   /** Runs after the database is ready, before listening (demo data). */
   beforeListen?: (p: PlatformDb, svc: PlatformService) => Promise<void>;
   /** Runs after the routes are built, before listening: the apps layer mounts its plugins (web console). */
@@ -39,6 +41,7 @@ export async function startProvince(o: ProvinceOptions): Promise<RunningProvince
     clock,
     random: o.random ?? systemRandom,
     flushIntervalMs: 250,
+    expiryIntervalMs: o.expiryIntervalMs ?? 3_600_000,
   });
   if (o.beforeListen) await o.beforeListen(p, svc);
   const app = await buildServer(svc, {

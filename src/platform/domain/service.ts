@@ -38,7 +38,20 @@ export interface ServiceOptions {
   random: Random;
   /** Audit / use-record flush period in ms (0 = no timer; call flush()). */
   flushIntervalMs?: number;
+  /** Period of the expiry sweep in ms (active cards past valid_until → 60); unset = no timer. */
+  expiryIntervalMs?: number;
 }
+
+/** The platform itself as the actor of scheduled changes (operations log org_code, audit). */
+export const SYSTEM_CALLER: Caller = {
+  institutionId: 0,
+  institutionCode: 'RHC-SYSTEM',
+  role: 'province',
+  regionCode: '000000',
+  userName: 'system',
+  userRole: 'admin',
+  termId: 'scheduler',
+};
 
 const PURPOSE: Record<string, string> = {
   RHC_C0001: 'authentication',
@@ -73,6 +86,7 @@ export class PlatformService {
   private readonly random: Random;
   private uses: UseRecord[] = [];
   private timer: NodeJS.Timeout | undefined;
+  private expiryTimer: NodeJS.Timeout | undefined;
   private readonly lookup: CardLookup;
   private readonly raw: PlatformDb['sqlite'];
 
@@ -91,6 +105,12 @@ export class PlatformService {
         o.flushIntervalMs,
       );
       this.timer.unref();
+    }
+    if (o.expiryIntervalMs) {
+      const sweep = () => void this.expireCards().catch((e) => console.error('rhc: expiry sweep failed', e));
+      this.expiryTimer = setInterval(sweep, o.expiryIntervalMs);
+      this.expiryTimer.unref();
+      setImmediate(sweep); // once at start: a platform that was down over midnight catches up
     }
   }
 
@@ -129,6 +149,7 @@ export class PlatformService {
 
   async close(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    if (this.expiryTimer) clearInterval(this.expiryTimer);
     await this.flush();
     this.lookup.close();
   }
@@ -355,6 +376,45 @@ export class PlatformService {
         detail,
       })
       .execute();
+  }
+
+  // ---------- scheduled: expiry ----------
+
+  /**
+   * Moves active cards whose validity ended (valid_until before today, China time) to 60 失效 with reason
+   * 08 到期: one transaction per batch, each with its operations-log rows and whitelist deletions, so a
+   * crash mid-sweep loses nothing and the next sweep continues. Verification already answers 3007 for
+   * such cards in between; the sweep makes the status, the lists and the statistics say so too.
+   */
+  async expireCards(o: { batch?: number } = {}): Promise<{ expired: number }> {
+    const batch = o.batch ?? 500;
+    let expired = 0;
+    for (;;) {
+      const n = this.now();
+      const done = await this.db.transaction().execute(async (trx) => {
+        await this.lockWrites(trx);
+        const due = (await trx
+          .selectFrom('cards')
+          .selectAll()
+          .where('status', '=', '30')
+          .where('valid_until', '<', n.date)
+          .orderBy('valid_until')
+          .limit(batch)
+          .execute()) as CardRow[];
+        for (const card of due)
+          await this.transition(trx, SYSTEM_CALLER, card, '60', {
+            reason: '08',
+            operator: 'system',
+            serial: null,
+            opTime: n.time,
+          });
+        return due.length;
+      });
+      expired += done;
+      if (done < batch) break;
+    }
+    if (expired > 0) this.auditOf(SYSTEM_CALLER, 'EXPIRE', `cards:${expired}`, '0000', 'expiry-sweep');
+    return { expired };
   }
 
   // ---------- lookups ----------

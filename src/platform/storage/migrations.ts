@@ -228,6 +228,19 @@ function v003UserRoles(): Migration {
   };
 }
 
+/** The expiry sweep finds active cards past their validity through an index, not a scan. */
+function v004ExpiryIndex(): Migration {
+  return {
+    async up(db: Db) {
+      await db.schema
+        .createIndex('cards_expiry_idx')
+        .on('cards')
+        .columns(['status', 'valid_until'])
+        .execute();
+    },
+  };
+}
+
 export function migrationProvider(kind: DialectKind): MigrationProvider {
   return {
     async getMigrations() {
@@ -235,6 +248,7 @@ export function migrationProvider(kind: DialectKind): MigrationProvider {
         '001_initial': v001(kind),
         '002_exchange': v002Exchange(kind),
         '003_user_roles': v003UserRoles(),
+        '004_expiry_index': v004ExpiryIndex(),
       };
     },
   };
