@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { verifyAuditChain } from '../src/platform/domain/audit.ts';
+import { maskId } from '../src/platform/domain/masking.ts';
 import type { Caller } from '../src/platform/domain/institutions.ts';
 import { TRANSITIONS } from '../src/platform/domain/lifecycle.ts';
 import { RhcError } from '../src/platform/errors.ts';
@@ -454,6 +455,31 @@ for (const target of dbTargets()) {
       await rejects(f.svc.registry.callerFromToken(ok.token.slice(0, -2) + 'xx'), '1006');
       f.clock.advance(16 * 60);
       await rejects(f.svc.registry.callerFromToken(ok.token), '1006');
+    });
+
+    test('a change is audited in its own transaction (no flush needed); a retry is audited too', async (t) => {
+      if (!target.open) return skipLoudly(t, target.skip!);
+      await f.svc.flush();
+      const id = idNumber('610104', '19930303', 77);
+      const count = async () =>
+        (
+          await f.p.db
+            .selectFrom('audit_log')
+            .select(['subject'])
+            .where('action', '=', 'RHC_C0004')
+            .where('subject', 'like', `% id:${maskId(id)}%`)
+            .execute()
+        ).map((r) => r.subject);
+      await f.svc.syncIssuance(city, issuanceRequest(id, 'AUD0000077', 'aud-1'));
+      const before = await count();
+      assert.equal(before.length, 1, 'written with the change, before any flush');
+      assert.equal(f.svc.audit.pendingCount, 0, 'nothing of the change is left in the buffer');
+      await f.svc.syncIssuance(city, issuanceRequest(id, 'AUD0000077', 'aud-1'));
+      await f.svc.flush();
+      const after = await count();
+      assert.equal(after.length, 2);
+      assert.match(after[1]!, /retry:aud-1$/);
+      assert.equal((await verifyAuditChain(f.p.db)).ok, true);
     });
 
     test('audit chain verifies and detects tampering', async (t) => {

@@ -1,12 +1,13 @@
 // Hash-chained audit trail: every read of personal data and every change, with institution, user, time
-// and purpose. hash = SM3(prev_hash ‖ '|' ‖ the entry's fields). Entries are buffered and written in
+// and purpose. hash = SM3(prev_hash ‖ '|' ‖ the entry's fields). A CHANGE is audited inside its own
+// transaction (`writeInTransaction`): committed together or not at all. READS are buffered and written in
 // batches (a card verification does not pay for a commit); `flush()` runs on a timer and on shutdown
-// (design choice: a crash may lose the last flush interval). The chain is computed AT FLUSH TIME inside
+// (design choice: a crash may lose the last flush interval of read entries, never a change's). The chain is computed AT FLUSH TIME inside
 // the writing transaction from the last stored hash, under the database's write lock (SQLite BEGIN
 // IMMEDIATE, PostgreSQL advisory lock), so several processes (server, CLI imports) extend one chain.
 import type BetterSqlite3 from 'better-sqlite3';
 import { PostgresAdapter, sql } from 'kysely';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Clock } from '../../card/runtime.ts';
 import type { Database } from '../storage/schema.ts';
 import { sm3Hex } from './secrets.ts';
@@ -80,6 +81,20 @@ export class AuditTrail {
 
   append(e: AuditInput): void {
     this.pending.push({ ...e, at: this.clock.now().toISOString() });
+  }
+
+  /**
+   * Writes one entry inside the caller's (write) transaction, chained to the last stored entry under the
+   * audit lock: the change and its audit entry commit together. Buffered entries flushed later chain after it.
+   */
+  async writeInTransaction(trx: Transaction<Database>, e: AuditInput): Promise<void> {
+    if (this.db.getExecutor().adapter instanceof PostgresAdapter)
+      await sql`select pg_advisory_xact_lock(5150002)`.execute(trx);
+    const last = await sql<{ hash: string }>`${sql.raw(LAST_HASH)}`.execute(trx);
+    await trx
+      .insertInto('audit_log')
+      .values(chain(last.rows[0]?.hash ?? GENESIS_HASH, [{ ...e, at: this.clock.now().toISOString() }]))
+      .execute();
   }
 
   get pendingCount(): number {

@@ -159,8 +159,14 @@ export class PlatformService {
     return { iso: d.toISOString(), time: toWireTime(d), date: toWireDate(d) };
   }
 
-  private auditOf(caller: Caller, code: string, subject: string, outcome = '0000', purpose?: string): void {
-    const e: AuditInput = {
+  private auditEntry(
+    caller: Caller,
+    code: string,
+    subject: string,
+    outcome = '0000',
+    purpose?: string,
+  ): AuditInput {
+    return {
       institutionCode: caller.institutionCode,
       userName: caller.userName,
       action: code,
@@ -168,7 +174,11 @@ export class PlatformService {
       subject,
       outcome,
     };
-    this.audit.append(e);
+  }
+
+  /** Buffered audit entry (reads, refusals): written by the next flush. */
+  private auditOf(caller: Caller, code: string, subject: string, outcome = '0000', purpose?: string): void {
+    this.audit.append(this.auditEntry(caller, code, subject, outcome, purpose));
   }
 
   /** Serialises writers on PostgreSQL (SQLite already has one writer) so list versions stay monotonic. */
@@ -176,13 +186,17 @@ export class PlatformService {
     if (this.kind === 'postgres') await sql`select pg_advisory_xact_lock(5150001)`.execute(trx);
   }
 
-  /** Runs a write once per (institution, business code, serialNo); a retry returns the first answer. */
+  /**
+   * Runs a write once per (institution, business code, serialNo); a retry returns the first answer. The
+   * audit entry (`subjectOf` the answer) is written in the same transaction; a retry is audited too.
+   */
   private async idempotent<T>(
     caller: Caller,
     code: string,
     serial: string,
     input: unknown,
     work: (trx: Trx) => Promise<T>,
+    subjectOf: (out: T) => string,
   ): Promise<T> {
     const digest = sm3Hex(JSON.stringify(input));
     const result = await this.db.transaction().execute(async (trx) => {
@@ -199,6 +213,7 @@ export class PlatformService {
         return { replay: true, value: JSON.parse(seen.response_json) as T };
       }
       const value = await work(trx);
+      await this.audit.writeInTransaction(trx, this.auditEntry(caller, code, subjectOf(value)));
       await trx
         .insertInto('idempotency')
         .values({
@@ -212,6 +227,7 @@ export class PlatformService {
         .execute();
       return { replay: false, value };
     });
+    if (result.replay) this.auditOf(caller, code, `${subjectOf(result.value)} retry:${serial}`);
     return result.value;
   }
 
@@ -408,12 +424,16 @@ export class PlatformService {
             serial: null,
             opTime: n.time,
           });
+        if (due.length > 0)
+          await this.audit.writeInTransaction(
+            trx,
+            this.auditEntry(SYSTEM_CALLER, 'EXPIRE', `cards:${due.length}`, '0000', 'expiry-sweep'),
+          );
         return due.length;
       });
       expired += done;
       if (done < batch) break;
     }
-    if (expired > 0) this.auditOf(SYSTEM_CALLER, 'EXPIRE', `cards:${expired}`, '0000', 'expiry-sweep');
     return { expired };
   }
 
@@ -617,131 +637,138 @@ export class PlatformService {
     if (!parseWireTime(`${c.validUntil}000000`))
       throw new RhcError('FIELD_FORMAT', { field: 'card.validUntil' });
     this.checkRegion(caller, c.appCityCode);
-    const out = await this.idempotent(caller, 'RHC_C0004', input.serialNo, input, async (trx) => {
-      const n = this.now();
-      let resident = (await trx
-        .selectFrom('residents')
-        .selectAll()
-        .where('id_type', '=', h.idType)
-        .where('id_no', '=', h.idNo)
-        .executeTakeFirst()) as ResidentRow | undefined;
-      if (resident && resident.name !== h.name) throw new RhcError('NAME_MISMATCH', { field: 'holder.name' });
-      if (!resident) {
-        const mainIndex = (
-          input.mainIndex ?? Buffer.from(this.random.bytes(32)).toString('hex')
-        ).toUpperCase();
-        const ins = await trx
-          .insertInto('residents')
-          .values({
-            main_index: mainIndex,
-            id_type: h.idType,
-            id_no: h.idNo,
-            name: h.name,
-            sex: h.sex,
-            nation: h.nation ?? null,
-            birth_date: h.birthDate,
-            health_record_no: null,
-            ncms_no: null,
-            phone1: null,
-            phone2: null,
-            address1_type: null,
-            address1: null,
-            address2_type: null,
-            address2: null,
-            contacts_json: null,
-            education: null,
-            marital: null,
-            occupation: null,
-            region_code: h.idType === '01' ? h.idNo.slice(0, 6) : c.appCityCode,
-            created_at: n.iso,
-            updated_at: n.iso,
-          })
-          .returning('id')
-          .executeTakeFirstOrThrow();
-        resident = (await trx
+    const out = await this.idempotent(
+      caller,
+      'RHC_C0004',
+      input.serialNo,
+      input,
+      async (trx) => {
+        const n = this.now();
+        let resident = (await trx
           .selectFrom('residents')
           .selectAll()
-          .where('id', '=', ins.id)
-          .executeTakeFirstOrThrow()) as ResidentRow;
-      }
-      const existing = (await trx
-        .selectFrom('cards')
-        .selectAll()
-        .where('card_no', '=', c.cardNo)
-        .execute()) as CardRow[];
-      const same = existing.find((x) => x.chip_serial === c.chipSerial);
-      // a pre-made card allocated at the counter (10/20) is issued by this sync; anything else is a duplicate
-      if (same && !(same.status === '10' || same.status === '20'))
-        throw new RhcError('CARD_DUPLICATE', { field: 'card.chipSerial' });
-      const live = existing.find((x) => x !== same && ['20', '30', '40', '50'].includes(x.status));
-      if (live) throw new RhcError('HOLDER_HAS_ACTIVE_CARD', { field: 'card.cardNo' });
-      let card: CardRow;
-      if (same) {
-        card = same;
-        if (card.status === '10')
-          await this.transition(trx, caller, card, '20', {
+          .where('id_type', '=', h.idType)
+          .where('id_no', '=', h.idNo)
+          .executeTakeFirst()) as ResidentRow | undefined;
+        if (resident && resident.name !== h.name)
+          throw new RhcError('NAME_MISMATCH', { field: 'holder.name' });
+        if (!resident) {
+          const mainIndex = (
+            input.mainIndex ?? Buffer.from(this.random.bytes(32)).toString('hex')
+          ).toUpperCase();
+          const ins = await trx
+            .insertInto('residents')
+            .values({
+              main_index: mainIndex,
+              id_type: h.idType,
+              id_no: h.idNo,
+              name: h.name,
+              sex: h.sex,
+              nation: h.nation ?? null,
+              birth_date: h.birthDate,
+              health_record_no: null,
+              ncms_no: null,
+              phone1: null,
+              phone2: null,
+              address1_type: null,
+              address1: null,
+              address2_type: null,
+              address2: null,
+              contacts_json: null,
+              education: null,
+              marital: null,
+              occupation: null,
+              region_code: h.idType === '01' ? h.idNo.slice(0, 6) : c.appCityCode,
+              created_at: n.iso,
+              updated_at: n.iso,
+            })
+            .returning('id')
+            .executeTakeFirstOrThrow();
+          resident = (await trx
+            .selectFrom('residents')
+            .selectAll()
+            .where('id', '=', ins.id)
+            .executeTakeFirstOrThrow()) as ResidentRow;
+        }
+        const existing = (await trx
+          .selectFrom('cards')
+          .selectAll()
+          .where('card_no', '=', c.cardNo)
+          .execute()) as CardRow[];
+        const same = existing.find((x) => x.chip_serial === c.chipSerial);
+        // a pre-made card allocated at the counter (10/20) is issued by this sync; anything else is a duplicate
+        if (same && !(same.status === '10' || same.status === '20'))
+          throw new RhcError('CARD_DUPLICATE', { field: 'card.chipSerial' });
+        const live = existing.find((x) => x !== same && ['20', '30', '40', '50'].includes(x.status));
+        if (live) throw new RhcError('HOLDER_HAS_ACTIVE_CARD', { field: 'card.cardNo' });
+        let card: CardRow;
+        if (same) {
+          card = same;
+          if (card.status === '10')
+            await this.transition(trx, caller, card, '20', {
+              reason: null,
+              operator: input.operator,
+              serial: input.serialNo,
+              opTime: input.issueTime,
+            });
+          await this.transition(trx, caller, card, '30', {
             reason: null,
+            opType: '01',
             operator: input.operator,
             serial: input.serialNo,
             opTime: input.issueTime,
           });
-        await this.transition(trx, caller, card, '30', {
-          reason: null,
-          opType: '01',
-          operator: input.operator,
-          serial: input.serialNo,
-          opTime: input.issueTime,
-        });
-      } else {
-        const ins = await trx
-          .insertInto('cards')
-          .values({
-            card_no: c.cardNo,
-            chip_serial: c.chipSerial,
-            resident_id: resident.id,
-            card_factor: c.cardFactor ?? null,
-            security_code: c.securityCode ?? null,
-            card_type: c.cardType,
-            spec_version: c.specVersion,
-            issuer_org_code: c.issuerOrgCode,
-            issuer_org_name: c.issuerOrgName,
-            issue_date: c.issueDate,
-            valid_until: c.validUntil,
-            app_city_code: c.appCityCode,
-            card_form: c.cardForm,
-            bank_account_masked: c.bankAccountMasked ?? null,
-            payment_methods: null,
-            status: '30',
-            status_reason: null,
-            status_time: input.issueTime,
-            created_at: n.iso,
-            updated_at: n.iso,
-          })
-          .returning('id')
-          .executeTakeFirstOrThrow();
-        card = (await trx
-          .selectFrom('cards')
-          .selectAll()
-          .where('id', '=', ins.id)
-          .executeTakeFirstOrThrow()) as CardRow;
-        await this.logOperation(
-          trx,
-          caller,
-          '01',
-          card,
-          null,
-          '30',
-          null,
-          input.operator,
-          input.serialNo,
-          input.issueTime,
-        );
-        for (const eff of listEffects(undefined, '30'))
-          await this.appendListChange(trx, eff.list, eff.op, card, '30', null, input.issueTime);
-      }
-      return { provinceCardId: String(card.id), status: card.status, mainIndex: resident.main_index };
-    });
-    this.auditOf(caller, 'RHC_C0004', `card:${out.provinceCardId} id:${maskId(h.idNo)}`);
+        } else {
+          const ins = await trx
+            .insertInto('cards')
+            .values({
+              card_no: c.cardNo,
+              chip_serial: c.chipSerial,
+              resident_id: resident.id,
+              card_factor: c.cardFactor ?? null,
+              security_code: c.securityCode ?? null,
+              card_type: c.cardType,
+              spec_version: c.specVersion,
+              issuer_org_code: c.issuerOrgCode,
+              issuer_org_name: c.issuerOrgName,
+              issue_date: c.issueDate,
+              valid_until: c.validUntil,
+              app_city_code: c.appCityCode,
+              card_form: c.cardForm,
+              bank_account_masked: c.bankAccountMasked ?? null,
+              payment_methods: null,
+              status: '30',
+              status_reason: null,
+              status_time: input.issueTime,
+              created_at: n.iso,
+              updated_at: n.iso,
+            })
+            .returning('id')
+            .executeTakeFirstOrThrow();
+          card = (await trx
+            .selectFrom('cards')
+            .selectAll()
+            .where('id', '=', ins.id)
+            .executeTakeFirstOrThrow()) as CardRow;
+          await this.logOperation(
+            trx,
+            caller,
+            '01',
+            card,
+            null,
+            '30',
+            null,
+            input.operator,
+            input.serialNo,
+            input.issueTime,
+          );
+          for (const eff of listEffects(undefined, '30'))
+            await this.appendListChange(trx, eff.list, eff.op, card, '30', null, input.issueTime);
+        }
+        return { provinceCardId: String(card.id), status: card.status, mainIndex: resident.main_index };
+      },
+      (o) => `card:${o.provinceCardId} id:${maskId(h.idNo)}`,
+    );
     return out;
   }
 
@@ -753,27 +780,33 @@ export class PlatformService {
       throw new RhcError('FIELD_FORMAT', { field: 'newStatus', detail: 'unknown status code' });
     if (!(input.reasonCode in REASON_CODES))
       throw new RhcError('FIELD_FORMAT', { field: 'reasonCode', detail: 'unknown reason code' });
-    const out = await this.idempotent(caller, 'RHC_C0005', input.serialNo, input, async (trx) => {
-      const card = await this.findCard(trx, input.cardNo, input.chipSerial);
-      this.checkRegion(caller, card.app_city_code);
-      if (card.status !== input.oldStatus)
-        throw new RhcError('TRANSITION_NOT_ALLOWED', {
-          field: 'oldStatus',
-          detail: `current status is ${card.status}`,
+    const out = await this.idempotent(
+      caller,
+      'RHC_C0005',
+      input.serialNo,
+      input,
+      async (trx) => {
+        const card = await this.findCard(trx, input.cardNo, input.chipSerial);
+        this.checkRegion(caller, card.app_city_code);
+        if (card.status !== input.oldStatus)
+          throw new RhcError('TRANSITION_NOT_ALLOWED', {
+            field: 'oldStatus',
+            detail: `current status is ${card.status}`,
+          });
+        const r = await this.transition(trx, caller, card, input.newStatus, {
+          reason: input.reasonCode,
+          operator: input.operator,
+          serial: input.serialNo,
+          opTime: input.opTime,
         });
-      const r = await this.transition(trx, caller, card, input.newStatus, {
-        reason: input.reasonCode,
-        operator: input.operator,
-        serial: input.serialNo,
-        opTime: input.opTime,
-      });
-      return {
-        currentStatus: card.status,
-        blacklistVersion: r.blacklistVersion ?? (await this.headVersion(trx, 'B')).version,
-        cardId: card.id,
-      };
-    });
-    this.auditOf(caller, 'RHC_C0005', `card:${out.cardId} ${input.oldStatus}->${input.newStatus}`);
+        return {
+          currentStatus: card.status,
+          blacklistVersion: r.blacklistVersion ?? (await this.headVersion(trx, 'B')).version,
+          cardId: card.id,
+        };
+      },
+      (o) => `card:${o.cardId} ${input.oldStatus}->${input.newStatus}`,
+    );
     return { currentStatus: out.currentStatus, blacklistVersion: out.blacklistVersion };
   }
 
@@ -787,79 +820,85 @@ export class PlatformService {
         field: 'newChipSerial',
         detail: 'new chip serial must differ from the old one',
       });
-    const out = await this.idempotent(caller, 'RHC_C0006', input.serialNo, input, async (trx) => {
-      const old = await this.findCard(trx, input.cardNo, input.oldChipSerial, 'oldChipSerial');
-      this.checkRegion(caller, old.app_city_code);
-      const clash = await trx
-        .selectFrom('cards')
-        .select('id')
-        .where('card_no', '=', input.cardNo)
-        .where('chip_serial', '=', input.newChipSerial)
-        .executeTakeFirst();
-      if (clash) throw new RhcError('CARD_DUPLICATE', { field: 'newChipSerial' });
-      const opType = input.type === '1' ? '07' : '08';
-      const retired = await this.transition(trx, caller, old, '90', {
-        reason: input.reasonCode,
-        opType,
-        operator: input.operator,
-        serial: input.serialNo,
-        opTime: input.opTime,
-      });
-      const n = this.now();
-      const ins = await trx
-        .insertInto('cards')
-        .values({
-          card_no: old.card_no,
-          chip_serial: input.newChipSerial,
-          resident_id: old.resident_id,
-          card_factor: input.newCardFactor ?? null,
-          security_code: input.newSecurityCode ?? null,
-          card_type: old.card_type,
-          spec_version: old.spec_version,
-          issuer_org_code: old.issuer_org_code,
-          issuer_org_name: old.issuer_org_name,
-          issue_date: input.opTime.slice(0, 8),
-          valid_until: input.newValidUntil,
-          app_city_code: old.app_city_code,
-          card_form: old.card_form,
-          bank_account_masked: old.bank_account_masked,
-          payment_methods: old.payment_methods,
-          status: '30',
-          status_reason: null,
-          status_time: input.opTime,
-          created_at: n.iso,
-          updated_at: n.iso,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      const card = (await trx
-        .selectFrom('cards')
-        .selectAll()
-        .where('id', '=', ins.id)
-        .executeTakeFirstOrThrow()) as CardRow;
-      await this.logOperation(
-        trx,
-        caller,
-        '01',
-        card,
-        null,
-        '30',
-        input.reasonCode,
-        input.operator,
-        input.serialNo,
-        input.opTime,
-        `${opType} new card`,
-      );
-      for (const eff of listEffects(undefined, '30'))
-        await this.appendListChange(trx, eff.list, eff.op, card, '30', null, input.opTime);
-      return {
-        oldStatus: '90',
-        newStatus: '30',
-        provinceCardId: String(card.id),
-        blacklistVersion: retired.blacklistVersion ?? (await this.headVersion(trx, 'B')).version,
-      };
-    });
-    this.auditOf(caller, 'RHC_C0006', `card:${out.provinceCardId} type:${input.type}`);
+    const out = await this.idempotent(
+      caller,
+      'RHC_C0006',
+      input.serialNo,
+      input,
+      async (trx) => {
+        const old = await this.findCard(trx, input.cardNo, input.oldChipSerial, 'oldChipSerial');
+        this.checkRegion(caller, old.app_city_code);
+        const clash = await trx
+          .selectFrom('cards')
+          .select('id')
+          .where('card_no', '=', input.cardNo)
+          .where('chip_serial', '=', input.newChipSerial)
+          .executeTakeFirst();
+        if (clash) throw new RhcError('CARD_DUPLICATE', { field: 'newChipSerial' });
+        const opType = input.type === '1' ? '07' : '08';
+        const retired = await this.transition(trx, caller, old, '90', {
+          reason: input.reasonCode,
+          opType,
+          operator: input.operator,
+          serial: input.serialNo,
+          opTime: input.opTime,
+        });
+        const n = this.now();
+        const ins = await trx
+          .insertInto('cards')
+          .values({
+            card_no: old.card_no,
+            chip_serial: input.newChipSerial,
+            resident_id: old.resident_id,
+            card_factor: input.newCardFactor ?? null,
+            security_code: input.newSecurityCode ?? null,
+            card_type: old.card_type,
+            spec_version: old.spec_version,
+            issuer_org_code: old.issuer_org_code,
+            issuer_org_name: old.issuer_org_name,
+            issue_date: input.opTime.slice(0, 8),
+            valid_until: input.newValidUntil,
+            app_city_code: old.app_city_code,
+            card_form: old.card_form,
+            bank_account_masked: old.bank_account_masked,
+            payment_methods: old.payment_methods,
+            status: '30',
+            status_reason: null,
+            status_time: input.opTime,
+            created_at: n.iso,
+            updated_at: n.iso,
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        const card = (await trx
+          .selectFrom('cards')
+          .selectAll()
+          .where('id', '=', ins.id)
+          .executeTakeFirstOrThrow()) as CardRow;
+        await this.logOperation(
+          trx,
+          caller,
+          '01',
+          card,
+          null,
+          '30',
+          input.reasonCode,
+          input.operator,
+          input.serialNo,
+          input.opTime,
+          `${opType} new card`,
+        );
+        for (const eff of listEffects(undefined, '30'))
+          await this.appendListChange(trx, eff.list, eff.op, card, '30', null, input.opTime);
+        return {
+          oldStatus: '90',
+          newStatus: '30',
+          provinceCardId: String(card.id),
+          blacklistVersion: retired.blacklistVersion ?? (await this.headVersion(trx, 'B')).version,
+        };
+      },
+      (o) => `card:${o.provinceCardId} type:${input.type}`,
+    );
     return out;
   }
 
@@ -977,26 +1016,32 @@ export class PlatformService {
       for (const [i, r] of input.rows.entries())
         if (!(r.opType in OP_TYPES)) throw new RhcError('FIELD_FORMAT', { field: `rows.${i}.opType` });
       const rows = input.rows;
-      const out = await this.idempotent(caller, 'RHC_C0008', input.serialNo, input, async (trx) => {
-        const at = this.now().iso;
-        for (let i = 0; i < rows.length; i += 500)
-          await trx
-            .insertInto('reported_stats')
-            .values(
-              rows.slice(i, i + 500).map((r) => ({
-                reported_by: caller.institutionCode,
-                region_code: caller.regionCode,
-                org_code: r.orgCode,
-                stat_date: r.date,
-                op_type: r.opType,
-                count: r.count,
-                received_at: at,
-              })),
-            )
-            .execute();
-        return { rows: [], accepted: rows.length };
-      });
-      this.auditOf(caller, 'RHC_C0008', `report rows:${out.accepted}`);
+      const out = await this.idempotent(
+        caller,
+        'RHC_C0008',
+        input.serialNo,
+        input,
+        async (trx) => {
+          const at = this.now().iso;
+          for (let i = 0; i < rows.length; i += 500)
+            await trx
+              .insertInto('reported_stats')
+              .values(
+                rows.slice(i, i + 500).map((r) => ({
+                  reported_by: caller.institutionCode,
+                  region_code: caller.regionCode,
+                  org_code: r.orgCode,
+                  stat_date: r.date,
+                  op_type: r.opType,
+                  count: r.count,
+                  received_at: at,
+                })),
+              )
+              .execute();
+          return { rows: [], accepted: rows.length };
+        },
+        (o) => `report rows:${o.accepted}`,
+      );
       return out;
     }
     // query: hospitals see their own institution, cities their region, the province everything
@@ -1085,57 +1130,66 @@ export class PlatformService {
       throw new RhcError('FIELD_MISSING', { field: 'mainIndex', detail: 'give mainIndex or idType + idNo' });
     const ch = input.changes;
     if (Object.keys(ch).length === 0) throw new RhcError('FIELD_MISSING', { field: 'changes' });
-    const out = await this.idempotent(caller, 'RHC_C0009', input.alterNo, input, async (trx) => {
-      let q = trx.selectFrom('residents').selectAll();
-      q = input.mainIndex
-        ? q.where('main_index', '=', input.mainIndex.toUpperCase())
-        : q.where('id_type', '=', input.idType!).where('id_no', '=', input.idNo!);
-      const r = (await q.executeTakeFirst()) as ResidentRow | undefined;
-      if (!r) throw new RhcError('RESIDENT_NOT_FOUND', { field: input.mainIndex ? 'mainIndex' : 'idNo' });
-      this.checkRegion(caller, r.region_code);
-      this.checkHolderId({ idType: r.id_type, idNo: r.id_no, sex: ch.sex, birthDate: ch.birthDate }, 'idNo');
-      const set: Updateable<ResidentTable> = { updated_at: this.now().iso };
-      const map: Record<string, keyof ResidentTable> = {
-        name: 'name',
-        sex: 'sex',
-        nation: 'nation',
-        birthDate: 'birth_date',
-        phone1: 'phone1',
-        phone2: 'phone2',
-        address1Type: 'address1_type',
-        address1: 'address1',
-        address2Type: 'address2_type',
-        address2: 'address2',
-        education: 'education',
-        marital: 'marital',
-        occupation: 'occupation',
-        healthRecordNo: 'health_record_no',
-        ncmsNo: 'ncms_no',
-      };
-      for (const [k, v] of Object.entries(ch)) {
-        if (k === 'contacts') set.contacts_json = JSON.stringify(v);
-        else (set as Record<string, unknown>)[map[k]!] = v;
-      }
-      await trx.updateTable('residents').set(set).where('id', '=', r.id).execute();
-      await this.logOperation(
-        trx,
-        caller,
-        '10',
-        null,
-        null,
-        null,
-        null,
-        input.operator,
-        input.alterNo,
-        input.alterTime,
-        Object.keys(ch).join(','),
-        r.id,
-      );
-      // DDF1/EF06 items (name, sex, nation, birth date) cannot be rewritten: the card must be replaced
-      const rewrite = ['name', 'sex', 'nation', 'birthDate'].some((k) => k in ch) ? 'replace' : 'terminal';
-      return { cardRewrite: rewrite as 'replace' | 'terminal', mainIndex: r.main_index, residentId: r.id };
-    });
-    this.auditOf(caller, 'RHC_C0009', `resident:${out.residentId} fields:${Object.keys(ch).join(',')}`);
+    const out = await this.idempotent(
+      caller,
+      'RHC_C0009',
+      input.alterNo,
+      input,
+      async (trx) => {
+        let q = trx.selectFrom('residents').selectAll();
+        q = input.mainIndex
+          ? q.where('main_index', '=', input.mainIndex.toUpperCase())
+          : q.where('id_type', '=', input.idType!).where('id_no', '=', input.idNo!);
+        const r = (await q.executeTakeFirst()) as ResidentRow | undefined;
+        if (!r) throw new RhcError('RESIDENT_NOT_FOUND', { field: input.mainIndex ? 'mainIndex' : 'idNo' });
+        this.checkRegion(caller, r.region_code);
+        this.checkHolderId(
+          { idType: r.id_type, idNo: r.id_no, sex: ch.sex, birthDate: ch.birthDate },
+          'idNo',
+        );
+        const set: Updateable<ResidentTable> = { updated_at: this.now().iso };
+        const map: Record<string, keyof ResidentTable> = {
+          name: 'name',
+          sex: 'sex',
+          nation: 'nation',
+          birthDate: 'birth_date',
+          phone1: 'phone1',
+          phone2: 'phone2',
+          address1Type: 'address1_type',
+          address1: 'address1',
+          address2Type: 'address2_type',
+          address2: 'address2',
+          education: 'education',
+          marital: 'marital',
+          occupation: 'occupation',
+          healthRecordNo: 'health_record_no',
+          ncmsNo: 'ncms_no',
+        };
+        for (const [k, v] of Object.entries(ch)) {
+          if (k === 'contacts') set.contacts_json = JSON.stringify(v);
+          else (set as Record<string, unknown>)[map[k]!] = v;
+        }
+        await trx.updateTable('residents').set(set).where('id', '=', r.id).execute();
+        await this.logOperation(
+          trx,
+          caller,
+          '10',
+          null,
+          null,
+          null,
+          null,
+          input.operator,
+          input.alterNo,
+          input.alterTime,
+          Object.keys(ch).join(','),
+          r.id,
+        );
+        // DDF1/EF06 items (name, sex, nation, birth date) cannot be rewritten: the card must be replaced
+        const rewrite = ['name', 'sex', 'nation', 'birthDate'].some((k) => k in ch) ? 'replace' : 'terminal';
+        return { cardRewrite: rewrite as 'replace' | 'terminal', mainIndex: r.main_index, residentId: r.id };
+      },
+      (o) => `resident:${o.residentId} fields:${Object.keys(ch).join(',')}`,
+    );
     return { cardRewrite: out.cardRewrite, mainIndex: out.mainIndex };
   }
 
@@ -1147,53 +1201,59 @@ export class PlatformService {
     if (Object.keys(ch).length === 0) throw new RhcError('FIELD_MISSING', { field: 'changes' });
     if (ch.validUntil && !parseWireTime(`${ch.validUntil}000000`))
       throw new RhcError('FIELD_FORMAT', { field: 'changes.validUntil' });
-    const out = await this.idempotent(caller, 'RHC_C0010', input.alterNo, input, async (trx) => {
-      const card = await this.findCard(trx, input.cardNo, input.chipSerial);
-      this.checkRegion(caller, card.app_city_code);
-      if (card.status === '90') throw new RhcError('CARD_CANCELLED', { field: 'cardNo' });
-      const set: Updateable<CardTable> = { updated_at: this.now().iso };
-      if (ch.validUntil) set.valid_until = ch.validUntil;
-      if (ch.cardType) set.card_type = ch.cardType;
-      if (ch.paymentMethods) set.payment_methods = ch.paymentMethods.join(',');
-      if (ch.bankAccountMasked) set.bank_account_masked = ch.bankAccountMasked;
-      if (ch.issuerOrgCode) set.issuer_org_code = ch.issuerOrgCode;
-      await trx.updateTable('cards').set(set).where('id', '=', card.id).execute();
-      await this.logOperation(
-        trx,
-        caller,
-        '11',
-        card,
-        card.status,
-        card.status,
-        null,
-        input.operator,
-        input.alterNo,
-        input.alterTime,
-        Object.keys(ch).join(','),
-      );
-      // an expired card whose validity is extended becomes active again (§5.2: 60 → 30)
-      if (card.status === '60' && ch.validUntil && ch.validUntil >= this.now().date)
-        await this.transition(trx, caller, card, '30', {
-          reason: '05',
-          opType: '11',
-          operator: input.operator,
-          serial: input.alterNo,
-          opTime: input.alterTime,
-        });
-      // EF05 items (card type, issuer) are written only at personalisation; EF08 items at a terminal
-      const rewrite =
-        ch.cardType || ch.issuerOrgCode
-          ? 'replace'
-          : ch.validUntil || ch.paymentMethods
-            ? 'terminal'
-            : 'none';
-      return {
-        cardRewrite: rewrite as 'none' | 'terminal' | 'replace',
-        status: card.status,
-        cardId: card.id,
-      };
-    });
-    this.auditOf(caller, 'RHC_C0010', `card:${out.cardId} fields:${Object.keys(ch).join(',')}`);
+    const out = await this.idempotent(
+      caller,
+      'RHC_C0010',
+      input.alterNo,
+      input,
+      async (trx) => {
+        const card = await this.findCard(trx, input.cardNo, input.chipSerial);
+        this.checkRegion(caller, card.app_city_code);
+        if (card.status === '90') throw new RhcError('CARD_CANCELLED', { field: 'cardNo' });
+        const set: Updateable<CardTable> = { updated_at: this.now().iso };
+        if (ch.validUntil) set.valid_until = ch.validUntil;
+        if (ch.cardType) set.card_type = ch.cardType;
+        if (ch.paymentMethods) set.payment_methods = ch.paymentMethods.join(',');
+        if (ch.bankAccountMasked) set.bank_account_masked = ch.bankAccountMasked;
+        if (ch.issuerOrgCode) set.issuer_org_code = ch.issuerOrgCode;
+        await trx.updateTable('cards').set(set).where('id', '=', card.id).execute();
+        await this.logOperation(
+          trx,
+          caller,
+          '11',
+          card,
+          card.status,
+          card.status,
+          null,
+          input.operator,
+          input.alterNo,
+          input.alterTime,
+          Object.keys(ch).join(','),
+        );
+        // an expired card whose validity is extended becomes active again (§5.2: 60 → 30)
+        if (card.status === '60' && ch.validUntil && ch.validUntil >= this.now().date)
+          await this.transition(trx, caller, card, '30', {
+            reason: '05',
+            opType: '11',
+            operator: input.operator,
+            serial: input.alterNo,
+            opTime: input.alterTime,
+          });
+        // EF05 items (card type, issuer) are written only at personalisation; EF08 items at a terminal
+        const rewrite =
+          ch.cardType || ch.issuerOrgCode
+            ? 'replace'
+            : ch.validUntil || ch.paymentMethods
+              ? 'terminal'
+              : 'none';
+        return {
+          cardRewrite: rewrite as 'none' | 'terminal' | 'replace',
+          status: card.status,
+          cardId: card.id,
+        };
+      },
+      (o) => `card:${o.cardId} fields:${Object.keys(ch).join(',')}`,
+    );
     return { cardRewrite: out.cardRewrite, status: out.status };
   }
 

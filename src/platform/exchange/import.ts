@@ -271,6 +271,15 @@ export async function importFile(p: PlatformDb, path: string, o: ImportOptions):
         .insertInto('exchange_files')
         .values(ledgerRow(file, identity, h, result.digest!, o.sender.institutionCode, now.toISOString()))
         .execute();
+      // the import and its audit entry commit together
+      await o.audit?.writeInTransaction(trx, {
+        institutionCode: o.sender.institutionCode,
+        userName: 'exchange',
+        action: `EXCHANGE_${identity.type}`,
+        purpose: 'file-exchange',
+        subject: `file:${file} records:${result.records}`,
+        outcome: '0000',
+      });
       listVersions = lists.heads;
     });
   } catch (err) {
@@ -284,14 +293,6 @@ export async function importFile(p: PlatformDb, path: string, o: ImportOptions):
       records: result.records,
     });
   }
-  o.audit?.append({
-    institutionCode: o.sender.institutionCode,
-    userName: 'exchange',
-    action: `EXCHANGE_${identity.type}`,
-    purpose: 'file-exchange',
-    subject: `file:${file} records:${result.records}`,
-    outcome: '0000',
-  });
   return {
     file,
     outcome: 'applied',
