@@ -18,6 +18,10 @@ import { startProvince } from '../src/platform/province.ts';
 import type { RunningProvince } from '../src/platform/province.ts';
 import { bulkLoad } from '../src/platform/seed/bulk.ts';
 import type { BenchResult } from './types.ts';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { VerifyCardRequest, VerifyCardResponse } from '../src/platform/contracts.ts';
+import type { PlatformService } from '../src/platform/domain/service.ts';
 
 const CARDS = Number(process.env.RHC_BENCH_CARDS ?? 1_000_000);
 const PG_CARDS = Number(process.env.RHC_BENCH_PG_CARDS ?? 200_000);
@@ -144,6 +148,40 @@ async function seed(dbUrl: string, cards: number, schema?: string): Promise<numb
   return r.cards;
 }
 
+/**
+ * Bench-only routes for the cost ladder, mounted on the same server: the verify request through the HTTP
+ * layer with nothing behind it (JSON parse, schema validation, a fixed answer through the same serializer),
+ * and the same plus the bearer-token check. verify − these = the lookup, audit and use record.
+ */
+const FIXED_ANSWER = {
+  valid: true,
+  resultCode: '0000',
+  desc: '',
+  status: '30',
+  validUntil: '20360101',
+  onBlacklist: false,
+  holder: { name: '王堃', sex: '1', birthDate: '19800101', idType: '01', idNo: '11010519491231002X' },
+  mainIndex: 'A'.repeat(64),
+};
+function ladderRoutes(getSvc: () => PlatformService) {
+  return async (app: FastifyInstance) => {
+    const r = app.withTypeProvider<ZodTypeProvider>();
+    const schema = { hide: true, body: VerifyCardRequest, response: { 200: VerifyCardResponse } };
+    r.post('/bench/post-noop', { schema }, async () => FIXED_ANSWER);
+    r.post(
+      '/bench/post-token',
+      {
+        schema,
+        preValidation: async (req: FastifyRequest) => {
+          const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
+          req.caller = await getSvc().registry.callerFromToken(m?.[1]);
+        },
+      },
+      async () => FIXED_ANSWER,
+    );
+  };
+}
+
 export async function run(): Promise<BenchResult[]> {
   const results: BenchResult[] = [];
   const dir = mkdtempSync(join(tmpdir(), 'rhc-bench-platform-'));
@@ -153,7 +191,9 @@ export async function run(): Promise<BenchResult[]> {
       `platform bench: SQLite with ~${CARDS} cards, ${DURATION} s per run, ${CONNECTIONS} connections`,
     );
     const loaded = await seed(dbUrl, CARDS);
-    const sq = await startProvince({ dbUrl, port: 0 });
+    const ref: { svc?: PlatformService } = {};
+    const sq = await startProvince({ dbUrl, port: 0, configureApp: ladderRoutes(() => ref.svc!) });
+    ref.svc = sq.svc;
     try {
       const token = await tokenFor(sq);
       const sample = await sampleCards(sq, 5000);
@@ -173,6 +213,18 @@ export async function run(): Promise<BenchResult[]> {
         duration: 2,
       }); // warm-up
       const noop = await load({ url: `${sq.baseUrl}/api/v1/health`, method: 'GET', headers: {} });
+      const postNoop = await load({
+        url: `${sq.baseUrl}/bench/post-noop`,
+        method: 'POST',
+        headers: json,
+        bodiesFile: restFile,
+      });
+      const postToken = await load({
+        url: `${sq.baseUrl}/bench/post-token`,
+        method: 'POST',
+        headers: json,
+        bodiesFile: restFile,
+      });
       const rest = await load({
         url: `${sq.baseUrl}/api/v1/cards/verify`,
         method: 'POST',
@@ -195,7 +247,15 @@ export async function run(): Promise<BenchResult[]> {
         bodiesFile: restFile,
         rate: Math.max(1, Math.round(rest.rps * 0.7)),
       });
-      const errs = rest.non2xx + rest.errors + soap.non2xx + soap.errors + at70.non2xx + at70.errors;
+      const errs =
+        rest.non2xx +
+        rest.errors +
+        soap.non2xx +
+        soap.errors +
+        at70.non2xx +
+        at70.errors +
+        postNoop.non2xx +
+        postToken.non2xx;
       const n = `${(loaded / 1e6).toFixed(2)} M cards, SQLite`;
       results.push({
         group: GROUP,
@@ -206,6 +266,33 @@ export async function run(): Promise<BenchResult[]> {
         ratio: rest.rps / noop.rps,
         target: 0.8,
         notes: `${CONNECTIONS} connections, ${DURATION} s; random cards from a 5 000 sample; audit + use record per call (batched); server CPU per request: verify ${cpu(rest)}, no-op ${cpu(noop)}; non-2xx/errors in all runs: ${errs}`,
+      });
+      results.push({
+        group: GROUP,
+        name: `cost ladder 1: POST no-op with the verify body (JSON parse, schema, fixed answer), ${n}`,
+        value: postNoop.rps,
+        unit: 'req/s',
+        baseline: { name: 'GET no-op route, same server', value: noop.rps, unit: 'req/s' },
+        ratio: postNoop.rps / noop.rps,
+        notes: `server CPU per request: ${cpu(postNoop)} (GET no-op ${cpu(noop)})`,
+      });
+      results.push({
+        group: GROUP,
+        name: `cost ladder 2: … + bearer-token check, ${n}`,
+        value: postToken.rps,
+        unit: 'req/s',
+        baseline: { name: 'POST no-op with the verify body', value: postNoop.rps, unit: 'req/s' },
+        ratio: postToken.rps / postNoop.rps,
+        notes: `server CPU per request: ${cpu(postToken)}`,
+      });
+      results.push({
+        group: GROUP,
+        name: `cost ladder 3: REST verify (… + card/holder lookup, audit entry, use record), ${n}`,
+        value: rest.rps,
+        unit: 'req/s',
+        baseline: { name: 'POST no-op + token check', value: postToken.rps, unit: 'req/s' },
+        ratio: rest.rps / postToken.rps,
+        notes: `server CPU per request: verify ${cpu(rest)}, POST no-op + token ${cpu(postToken)}: the difference is what verification itself costs`,
       });
       results.push({
         group: GROUP,

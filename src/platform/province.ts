@@ -40,7 +40,7 @@ export async function startProvince(o: ProvinceOptions): Promise<RunningProvince
   const svc = await PlatformService.open(p, {
     clock,
     random: o.random ?? systemRandom,
-    flushIntervalMs: 250,
+    flushIntervalMs: 50,
     expiryIntervalMs: o.expiryIntervalMs ?? 3_600_000,
   });
   if (o.beforeListen) await o.beforeListen(p, svc);
@@ -50,6 +50,7 @@ export async function startProvince(o: ProvinceOptions): Promise<RunningProvince
     ...(o.publicUrl ? { publicUrl: o.publicUrl } : {}),
     ...(o.bodyLimit ? { bodyLimit: o.bodyLimit } : {}),
     allowPlainGateway: o.allowPlainGateway ?? false,
+    validateResponses: false,
   });
   if (o.configureApp) await o.configureApp(app);
   const host = o.host ?? '127.0.0.1';

@@ -4,6 +4,8 @@ import fastifySwagger from '@fastify/swagger';
 import Fastify from 'fastify';
 import type { FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import fastJson from 'fast-json-stringify';
+import { z } from 'zod';
 import { ERROR_CATALOGUE } from '../errors.ts';
 import type { PlatformService } from '../domain/service.ts';
 import { docsPageHtml } from './docs-page.ts';
@@ -24,6 +26,22 @@ export interface ServerOptions {
   allowPlainGateway?: boolean;
   /** Public base URL (e.g. https://rhc.example.org) written into the WSDL; default from the Host header. */
   publicUrl?: string;
+  /**
+   * Check every response against its zod schema before sending (default true: the tests' contract check).
+   * The production server turns it off: responses are then written by fast-json-stringify compiled from
+   * the same schema (only the documented fields leave the server), without a zod pass per response.
+   */
+  validateResponses?: boolean;
+}
+
+/** Response serializer without a per-response zod pass: fast-json-stringify over the schema's JSON Schema. */
+function fastSerializerCompiler({ schema }: { schema: unknown }): (data: unknown) => string {
+  try {
+    const json = z.toJSONSchema(schema as z.ZodType, { io: 'output', target: 'draft-7' });
+    return fastJson(json as Parameters<typeof fastJson>[0]) as (data: unknown) => string;
+  } catch {
+    return (data) => JSON.stringify(data);
+  }
 }
 
 export const DEFAULT_BODY_LIMIT = 256 * 1024;
@@ -38,7 +56,9 @@ export async function buildServer(svc: PlatformService, opts: ServerOptions): Pr
     ajv: undefined,
   });
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  app.setSerializerCompiler(
+    opts.validateResponses === false ? (fastSerializerCompiler as never) : serializerCompiler,
+  );
 
   app.addHook('onSend', async (_req, reply, payload) => {
     reply.header('x-content-type-options', 'nosniff');

@@ -159,7 +159,7 @@ export async function runCity(o: CityOptions): Promise<RunningCity> {
   const clock = o.clock ?? systemClock;
   const log = o.log ?? ((s: string) => console.error(`[city ${o.region}] ${s}`));
   const p = await openDatabase(o.dbUrl);
-  const svc = await PlatformService.open(p, { clock, random: systemRandom, flushIntervalMs: 250 });
+  const svc = await PlatformService.open(p, { clock, random: systemRandom, flushIntervalMs: 50 });
   let app: FastifyInstance | undefined;
   let baseUrl: string | undefined;
   if (o.port !== undefined) {

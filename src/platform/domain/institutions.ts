@@ -126,7 +126,20 @@ export function mayTouchRegion(caller: Caller, appCityCode: string): boolean {
   return caller.role === 'province' || appCityCode.startsWith(regionPrefix(caller.regionCode));
 }
 
+/** Claims of a token: institution id, code, role, region, user, terminal, expiry (s), nonce. */
+interface TokenClaims {
+  i: number;
+  c: string;
+  r: Role;
+  g: string;
+  u: string;
+  t: string;
+  e: number;
+}
+
 export class InstitutionRegistry {
+  /** Tokens whose signature was checked (expiry and enabled flags are still checked on every call). */
+  private readonly verifiedTokens = new Map<string, TokenClaims>();
   private readonly cache = new Map<
     string,
     { institutionEnabled: boolean; enabled: boolean; role: UserRole; at: number }
@@ -403,16 +416,12 @@ export class InstitutionRegistry {
   /** Token → caller, or 1006 (missing, forged, expired) / 1004 (institution disabled since). */
   async callerFromToken(token: string | undefined): Promise<Caller> {
     if (!token) throw new RhcError('TOKEN_INVALID', { detail: 'token missing' });
-    const dot = token.indexOf('.');
-    if (dot <= 0 || token.length > 512) throw new RhcError('TOKEN_INVALID', { detail: 'malformed token' });
-    const body = token.slice(0, dot);
-    if (!sameHex(this.sign(body), token.slice(dot + 1)))
-      throw new RhcError('TOKEN_INVALID', { detail: 'bad token signature' });
-    let c: { i: number; c: string; r: Role; g: string; u: string; t: string; e: number };
-    try {
-      c = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
-    } catch (err) {
-      throw new RhcError('TOKEN_INVALID', { detail: 'malformed token', cause: err });
+    // a client sends the same token for up to 15 minutes: its signature is checked once, then remembered
+    let c = this.verifiedTokens.get(token);
+    if (!c) {
+      c = this.verifyToken(token);
+      if (this.verifiedTokens.size >= 10_000) this.verifiedTokens.clear();
+      this.verifiedTokens.set(token, c);
     }
     if (c.e * 1000 <= this.clock.now().getTime())
       throw new RhcError('TOKEN_INVALID', { detail: 'token expired' });
@@ -429,6 +438,19 @@ export class InstitutionRegistry {
       userRole: user.role,
       termId: c.t,
     };
+  }
+
+  private verifyToken(token: string): TokenClaims {
+    const dot = token.indexOf('.');
+    if (dot <= 0 || token.length > 512) throw new RhcError('TOKEN_INVALID', { detail: 'malformed token' });
+    const body = token.slice(0, dot);
+    if (!sameHex(this.sign(body), token.slice(dot + 1)))
+      throw new RhcError('TOKEN_INVALID', { detail: 'bad token signature' });
+    try {
+      return JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as TokenClaims;
+    } catch (err) {
+      throw new RhcError('TOKEN_INVALID', { detail: 'malformed token', cause: err });
+    }
   }
 
   /** Whether the institution and the user are still enabled, and the user's current role (cached 10 s). */
