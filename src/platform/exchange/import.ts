@@ -2,7 +2,6 @@
 // idempotent by file identity + digest, sequence chain per (region, type) without gaps or overlaps,
 // sender owns the file region, every refusal leaves the database unchanged and comes with a report
 // (line numbers, coded reasons) and the `.ack` text of platform-interfaces.md §6.2.
-import { createReadStream } from 'node:fs';
 import { open, readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Clock } from '../../card/runtime.ts';
@@ -11,14 +10,14 @@ import type { AuditTrail } from '../domain/audit.ts';
 import type { PlatformDb } from '../storage/db.ts';
 import { BatchApplier, newStats } from './apply.ts';
 import type { ApplyStats } from './apply.ts';
-import { newReadResult, parseFileName, parseOkFile, readExchangeBatches } from './format.ts';
+import { newReadResult, parseFileName, parseOkFile } from './format.ts';
 import type { FileIdentity, Header } from './format.ts';
 import { formatIssue, issue } from './issues.ts';
 import type { Issue } from './issues.ts';
 import { TYPES } from './layouts.ts';
 import { findFile, lastSeq, xdb } from './ledger.ts';
 import { ListVersions, lockWriters } from './lists.ts';
-import { DuplicateTracker, validateRecord } from './validate.ts';
+import { validatedBatches } from './validated-batches.ts';
 
 /** Who sent the file: a city platform (its institution code and region). */
 export interface Sender {
@@ -196,7 +195,6 @@ export async function importFile(p: PlatformDb, path: string, o: ImportOptions):
         stats,
         warnings,
       });
-      const dups = new DuplicateTracker(spec);
       let chainChecked = false;
       const checkChain = async (h: Header) => {
         chainChecked = true;
@@ -236,23 +234,15 @@ export async function importFile(p: PlatformDb, path: string, o: ImportOptions):
       };
       let n = 0;
       let nextProgress = 50_000;
-      for await (const batch of readExchangeBatches(
-        createReadStream(path, { highWaterMark: 1 << 20 }),
-        result,
-        { maxIssues },
-      )) {
-        if (!chainChecked) await checkChain(result.header!);
-        for (const rec of batch) {
-          const lineIssues = validateRecord(spec, rec.values, rec.line, now);
-          const dup = dups.check(rec.values, rec.line);
-          if (dup) lineIssues.push(dup);
-          if (lineIssues.length) lineIssues.forEach(report);
-          else if (applier.push(rec)) await applier.drain();
-        }
-        n += batch.length;
+      const plan = { path, type: identity.type, now, maxIssues };
+      for await (const batch of validatedBatches(plan, result)) {
+        if (!chainChecked) await checkChain(batch.header!);
+        batch.issues.forEach(report);
+        for (const rec of batch.records) if (applier.push(rec)) await applier.drain();
+        n = batch.recordsRead;
         if (n >= nextProgress) {
           nextProgress = n + 50_000;
-          o.onProgress?.(n, result.bytes, totalBytes);
+          o.onProgress?.(n, batch.bytes, totalBytes);
         }
       }
       if (result.fatal.length === 0 && result.header && !chainChecked) await checkChain(result.header);
