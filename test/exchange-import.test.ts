@@ -12,6 +12,9 @@ import { exportFile } from '../src/platform/exchange/export.ts';
 import { importFile } from '../src/platform/exchange/import.ts';
 import type { ImportReport } from '../src/platform/exchange/import.ts';
 import type { PlatformDb } from '../src/platform/storage/db.ts';
+import { PlatformService } from '../src/platform/domain/service.ts';
+import type { Caller } from '../src/platform/domain/institutions.ts';
+import { seededRandom } from '../src/card/runtime.ts';
 import { CITY, CITY_B, cityWith, exportUp, snapshot, tempDir } from './exchange-helpers.ts';
 import { TestClock, dbTargets, skipLoudly } from './platform-helpers.ts';
 
@@ -113,6 +116,47 @@ for (const target of dbTargets()) {
         const ops = await prov.db.selectFrom('card_operations').select(['op_type', 'serial_no']).execute();
         assert.ok(ops.every((o) => o.serial_no!.startsWith('610100-')));
         assert.equal(ops.filter((o) => o.op_type === '03').length, 1);
+      });
+    });
+
+    it("statistics: a city's reported figures replace its imported log rows for that day, not add to them", async (t) => {
+      await withDbs(t, async (city, prov, clock) => {
+        await baseline(city, prov, clock);
+        assert.equal(
+          (await importFile(prov, (await exportUp(city, 'CZRZ')).path, { clock, sender: CITY })).outcome,
+          'applied',
+        );
+        const svc = await PlatformService.open(prov, { clock, random: seededRandom(7) });
+        const caller: Caller = {
+          institutionId: 0,
+          institutionCode: CITY.institutionCode,
+          role: 'city',
+          regionCode: CITY.regionCode,
+          userName: 'admin',
+          userRole: 'admin',
+          termId: 'T',
+        };
+        const q = async () =>
+          (await svc.statistics(caller, { action: 'query', groupBy: ['day', 'op'] })).rows;
+        const imported = await q();
+        assert.ok(imported.length > 0, 'the imported log is counted while nothing is reported');
+        const day = imported[0]!.date!;
+        const op = imported[0]!.opType!;
+        const report = async (serialNo: string, count: number) =>
+          svc.statistics(caller, {
+            action: 'report',
+            serialNo,
+            rows: [{ orgCode: '61010001-1', date: day, opType: op, count }],
+          });
+        await report('stat-1', 500);
+        const afterReport = await q();
+        const cell = (rows: typeof imported) => rows.find((r) => r.date === day && r.opType === op)?.count;
+        assert.equal(cell(afterReport), 500, 'the report replaces the imported rows of that day');
+        for (const r of afterReport.filter((x) => x.date !== day))
+          assert.equal(r.count, imported.find((i) => i.date === r.date && i.opType === r.opType)?.count);
+        await report('stat-2', 450); // a corrected report replaces the first
+        assert.equal(cell(await q()), 450);
+        await svc.close();
       });
     });
 

@@ -1023,6 +1023,15 @@ export class PlatformService {
         input,
         async (trx) => {
           const at = this.now().iso;
+          // a new report for the same (organisation, day, operation) replaces this reporter's earlier one
+          for (const r of rows)
+            await trx
+              .deleteFrom('reported_stats')
+              .where('reported_by', '=', caller.institutionCode)
+              .where('org_code', '=', r.orgCode)
+              .where('stat_date', '=', r.date)
+              .where('op_type', '=', r.opType)
+              .execute();
           for (let i = 0; i < rows.length; i += 500)
             await trx
               .insertInto('reported_stats')
@@ -1068,11 +1077,18 @@ export class PlatformService {
     const groupBy: ('org' | 'region' | 'day' | 'op')[] = input.groupBy?.length ? input.groupBy : ['op'];
     const col = { org: 'org_code', region: 'region_code', day: 'op_date', op: 'op_type' } as const;
     const rcol = { org: 'org_code', region: 'region_code', day: 'stat_date', op: 'op_type' } as const;
-    let q1 = this.db.selectFrom('card_operations').where(
-      'op_type',
-      'in',
-      Object.keys(OP_TYPES).filter((k) => /^\d\d$/.test(k)),
-    );
+    // A city's reported figures for a day replace the log rows imported from that city for that day (both
+    // describe the city's own operations); online rows are always counted (docs/platform.md).
+    let q1 = this.db
+      .selectFrom('card_operations')
+      .where(
+        'op_type',
+        'in',
+        Object.keys(OP_TYPES).filter((k) => /^\d\d$/.test(k)),
+      )
+      .where(
+        sql<boolean>`(source = 'online' or not exists (select 1 from reported_stats rs where 'city:' || rs.region_code = card_operations.source and rs.stat_date = card_operations.op_date))`,
+      );
     let q2 = this.db.selectFrom('reported_stats');
     if (input.startDate) {
       q1 = q1.where('op_date', '>=', input.startDate);

@@ -543,6 +543,7 @@ async function applyOplog(ctx: ApplyContext, batch: Batch): Promise<void> {
       reason_code: null,
       serial_no: `${ctx.region}-${v.opSerial}`,
       detail: `result=${v.result}${v.detail ? `;${v.detail}` : ''}`,
+      source: `city:${ctx.region}`,
     });
     ctx.stats.inserted++;
   }

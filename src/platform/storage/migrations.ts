@@ -241,6 +241,21 @@ function v004ExpiryIndex(): Migration {
   };
 }
 
+/**
+ * Where an operations-log row came from: 'online' (this platform's interfaces) or 'city:<region>' (an
+ * imported CZRZ file), so statistics can prefer a city's reported figures over its imported log rows.
+ */
+function v005OperationSource(): Migration {
+  return {
+    async up(db: Db) {
+      await db.schema
+        .alterTable('card_operations')
+        .addColumn('source', 'text', (c) => c.notNull().defaultTo('online'))
+        .execute();
+    },
+  };
+}
+
 export function migrationProvider(kind: DialectKind): MigrationProvider {
   return {
     async getMigrations() {
@@ -249,6 +264,7 @@ export function migrationProvider(kind: DialectKind): MigrationProvider {
         '002_exchange': v002Exchange(kind),
         '003_user_roles': v003UserRoles(),
         '004_expiry_index': v004ExpiryIndex(),
+        '005_operation_source': v005OperationSource(),
       };
     },
   };

@@ -95,6 +95,8 @@ export interface CardOperationTable {
   reason_code: string | null;
   serial_no: string | null;
   detail: string | null;
+  /** 'online' (default) or 'city:<region>' for rows imported from a city's CZRZ file. */
+  source: Generated<string>;
 }
 
 export interface ListChangeTable {
