@@ -4,6 +4,7 @@
 // (line numbers, coded reasons) and the `.ack` text of platform-interfaces.md §6.2.
 import { open, readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { sql } from 'kysely';
 import type { Clock } from '../../card/runtime.ts';
 import { toWireDate } from '../domain/format.ts';
 import type { AuditTrail } from '../domain/audit.ts';
@@ -182,6 +183,10 @@ export async function importFile(p: PlatformDb, path: string, o: ImportOptions):
   try {
     await p.db.transaction().execute(async (trx) => {
       await lockWriters(trx, p.kind);
+      // PostgreSQL plans each batch lookup without statistics for the rows this transaction inserted; a
+      // `card_no = ANY(1 000 keys)` then looks unselective and gets a sequential scan per batch (quadratic
+      // over a 1 M-card file). Every lookup of an import is a key lookup: prefer the indexes.
+      if (p.kind === 'postgres') await sql`set local enable_seqscan = off`.execute(trx);
       if (declared && (await findFile(xdb(trx), 'in', file))) throw new AlreadyApplied();
       const sqlite = p.kind === 'sqlite' ? p.sqlite : undefined;
       const lists = await ListVersions.open(trx, toWireDate(now), sqlite);
