@@ -8,7 +8,6 @@
 //   (3011) — the other city cancels first, or the change goes online as 补/换 (RHC_C0006);
 // - list effects follow lifecycle.listEffects, as for the online interfaces.
 import type BetterSqlite3 from 'better-sqlite3';
-import { sql } from 'kysely';
 import type { Insertable, Transaction } from 'kysely';
 import { CARD_STATUS, TRANSITIONS, listEffects } from '../domain/lifecycle.ts';
 import { regionPrefix } from '../domain/institutions.ts';
@@ -118,23 +117,12 @@ async function selectIn<T>(
     if (!st) cache.set(text, (st = ctx.sqlite.prepare(text)));
     return st.all(...where.map(([, vs]) => JSON.stringify(vs))) as T[];
   }
-  // PostgreSQL: the key tuples (the product of the lists) are unnested and each probes the table through
-  // a LATERAL equality lookup — an index probe per key by construction, whatever the planner believes
-  // about rows this transaction inserted (it has no statistics for them).
-  let tuples: unknown[][] = [[]];
-  for (const [, vs] of where) tuples = tuples.flatMap((t) => [...new Set<unknown>(vs)].map((v) => [...t, v]));
-  const arrays = where.map(([, vs], i) => {
-    const type = typeof vs[0] === 'number' ? 'bigint[]' : 'text[]';
-    return sql`${sql.val(tuples.map((t) => t[i]))}::${sql.raw(type)}`;
-  });
-  const keys = where.map((_, i) => sql.ref(`v${i}`));
-  const match = where.map(([c], i) => sql`x.${sql.ref(c)} = k.${sql.ref(`v${i}`)}`);
-  const r = await sql<T>`select ${sql.join(cols.map((c) => sql.ref(`t.${c}`)))}
-    from unnest(${sql.join(arrays)}) as k(${sql.join(keys)})
-    cross join lateral (select * from ${sql.table(table)} as x where ${sql.join(match, sql` and `)}) as t`.execute(
-    ctx.trx,
-  );
-  return r.rows;
+  let q = ctx.trx.selectFrom(table).select(cols as never[]) as unknown as {
+    where(c: string, op: 'in', v: readonly unknown[]): typeof q;
+    execute(): Promise<T[]>;
+  };
+  for (const [c, vs] of where) q = q.where(c, 'in', vs);
+  return q.execute();
 }
 
 type Batch = ParsedRecord[];
