@@ -127,6 +127,24 @@ async function selectIn<T>(
 
 type Batch = ParsedRecord[];
 
+/** The stored cards (every chip) of a batch's card numbers, with the columns the appliers use. */
+function cardsByNo(ctx: ApplyContext, cardNos: string[]) {
+  return selectIn<{
+    id: number;
+    card_no: string;
+    chip_serial: string;
+    status: string;
+    app_city_code: string;
+    resident_id: number;
+    valid_until: string;
+  }>(
+    ctx,
+    'cards',
+    ['id', 'card_no', 'chip_serial', 'status', 'app_city_code', 'resident_id', 'valid_until'],
+    [['card_no', cardNos]],
+  );
+}
+
 /** Residents of a batch by (id_type, id_no): both key columns, so the unique index serves the lookup. */
 function residentsByKey(ctx: ApplyContext, batch: Batch, idNos: string[]) {
   return selectIn<{ id: number; id_type: string; id_no: string; main_index: string }>(
@@ -145,19 +163,7 @@ function residentsByKey(ctx: ApplyContext, batch: Batch, idNos: string[]) {
 async function applyCards(ctx: ApplyContext, batch: Batch): Promise<void> {
   const { trx } = ctx;
   const cardNos = [...new Set(batch.map((r) => r.values.cardNo!))];
-  const existing = await selectIn<{
-    id: number;
-    card_no: string;
-    chip_serial: string;
-    status: string;
-    app_city_code: string;
-    resident_id: number;
-  }>(
-    ctx,
-    'cards',
-    ['id', 'card_no', 'chip_serial', 'status', 'app_city_code', 'resident_id'],
-    [['card_no', cardNos]],
-  );
+  const existing = await cardsByNo(ctx, cardNos);
   const byKey = new Map(existing.map((c) => [`${c.card_no}|${c.chip_serial}`, c]));
   const byCardNo = new Map<string, typeof existing>();
   for (const c of existing) byCardNo.set(c.card_no, [...(byCardNo.get(c.card_no) ?? []), c]);
@@ -309,13 +315,7 @@ export async function insertRows<T extends 'cards' | 'residents' | 'list_changes
 async function applyBlacklist(ctx: ApplyContext, batch: Batch): Promise<void> {
   const { trx } = ctx;
   const cardNos = [...new Set(batch.map((r) => r.values.cardNo!))];
-  const existing = await selectIn<{
-    id: number;
-    card_no: string;
-    chip_serial: string;
-    status: string;
-    app_city_code: string;
-  }>(ctx, 'cards', ['id', 'card_no', 'chip_serial', 'status', 'app_city_code'], [['card_no', cardNos]]);
+  const existing = await cardsByNo(ctx, cardNos);
   const byKey = new Map(existing.map((c) => [`${c.card_no}|${c.chip_serial}`, c]));
   for (const { line, values: v } of batch) {
     const onList = CARD_STATUS[v.status!]!.lists.includes('B');
@@ -463,19 +463,7 @@ async function applyResidents(ctx: ApplyContext, batch: Batch): Promise<void> {
 async function applyWhitelist(ctx: ApplyContext, batch: Batch): Promise<void> {
   const { trx } = ctx;
   const cardNos = [...new Set(batch.map((r) => r.values.cardNo!))];
-  const existing = await selectIn<{
-    id: number;
-    card_no: string;
-    chip_serial: string;
-    status: string;
-    app_city_code: string;
-    valid_until: string;
-  }>(
-    ctx,
-    'cards',
-    ['id', 'card_no', 'chip_serial', 'status', 'app_city_code', 'valid_until'],
-    [['card_no', cardNos]],
-  );
+  const existing = await cardsByNo(ctx, cardNos);
   const byKey = new Map(existing.map((c) => [`${c.card_no}|${c.chip_serial}`, c]));
   for (const { line, values: v } of batch) {
     const cur = byKey.get(`${v.cardNo}|${v.chipSerial}`);
@@ -513,13 +501,7 @@ async function applyWhitelist(ctx: ApplyContext, batch: Batch): Promise<void> {
 
 async function applyOplog(ctx: ApplyContext, batch: Batch): Promise<void> {
   const cardNos = [...new Set(batch.map((r) => r.values.cardNo).filter((x): x is string => !!x))];
-  const existing = await selectIn<{
-    id: number;
-    card_no: string;
-    chip_serial: string;
-    resident_id: number;
-    app_city_code: string;
-  }>(ctx, 'cards', ['id', 'card_no', 'chip_serial', 'resident_id', 'app_city_code'], [['card_no', cardNos]]);
+  const existing = await cardsByNo(ctx, cardNos);
   const byKey = new Map(existing.map((c) => [`${c.card_no}|${c.chip_serial}`, c]));
   const rows = [];
   for (const { line, values: v } of batch) {
