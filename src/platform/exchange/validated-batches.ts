@@ -29,7 +29,7 @@ export interface ReadPlan {
   maxIssues: number;
 }
 
-export function validateBatch(
+function validateBatch(
   spec: TypeSpec,
   dups: DuplicateTracker,
   batch: ParsedRecord[],
