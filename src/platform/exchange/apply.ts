@@ -8,9 +8,11 @@
 //   (3011) — the other city cancels first, or the change goes online as 补/换 (RHC_C0006);
 // - list effects follow lifecycle.listEffects, as for the online interfaces.
 import type BetterSqlite3 from 'better-sqlite3';
+import { sql } from 'kysely';
 import type { Insertable, Transaction } from 'kysely';
 import { CARD_STATUS, TRANSITIONS, listEffects } from '../domain/lifecycle.ts';
 import { regionPrefix } from '../domain/institutions.ts';
+import type { PlannerStatistics } from '../storage/planner-stats.ts';
 import type { CardTable, Database, ResidentTable } from '../storage/schema.ts';
 import { issue } from './issues.ts';
 import type { Issue } from './issues.ts';
@@ -26,10 +28,17 @@ export interface ApplyStats {
   listEntries: number;
 }
 
-export interface ApplyContext {
+/** Where an import writes: its transaction and the database kind. */
+export interface WriteTarget {
   trx: Transaction<Database>;
+  kind: 'sqlite' | 'postgres';
   /** Raw SQLite handle of the same connection (inside the same transaction): prepared-statement fast path. */
   sqlite?: BetterSqlite3.Database;
+  /** PostgreSQL: keeps the planner's statistics in step with the rows this import adds. */
+  planner?: PlannerStatistics;
+}
+
+export interface ApplyContext extends WriteTarget {
   /** Sender's region (the file region) and the prefix it governs. */
   region: string;
   nowIso: string;
@@ -278,14 +287,16 @@ const prepared = new WeakMap<BetterSqlite3.Database, Map<string, BetterSqlite3.S
 /**
  * Inserts rows: on SQLite one cached prepared statement per table and column set, run per row on the
  * transaction's own connection (Kysely holds the connection for the transaction, so nothing else can
- * interleave); elsewhere multi-row INSERTs through Kysely.
+ * interleave); without that handle multi-row INSERTs through Kysely; on PostgreSQL one statement with an
+ * array per column.
  */
 export async function insertRows<T extends 'cards' | 'residents' | 'list_changes' | 'card_operations'>(
-  ctx: { trx: Transaction<Database>; sqlite?: BetterSqlite3.Database },
+  ctx: WriteTarget,
   table: T,
   rows: Insertable<Database[T]>[],
 ): Promise<void> {
   if (rows.length === 0) return;
+  ctx.planner?.noteInserted(table, rows.length);
   if (ctx.sqlite) {
     const cols = Object.keys(rows[0]!);
     const key = `${table}(${cols.join(',')})`;
@@ -303,11 +314,41 @@ export async function insertRows<T extends 'cards' | 'residents' | 'list_changes
     for (const r of rows) st.run(...cols.map((c) => (r as Record<string, unknown>)[c] as never));
     return;
   }
-  for (let i = 0; i < rows.length; i += 250)
-    await ctx.trx
-      .insertInto(table)
-      .values(rows.slice(i, i + 250) as never)
-      .execute();
+  if (ctx.kind === 'sqlite') {
+    for (let i = 0; i < rows.length; i += 250)
+      await ctx.trx
+        .insertInto(table)
+        .values(rows.slice(i, i + 250) as never)
+        .execute();
+    return;
+  }
+  // PostgreSQL: one `INSERT … SELECT FROM unnest($1::t[], …)` per call — one array parameter per column
+  // (a multi-row VALUES list has one parameter per cell, and PostgreSQL parses and plans thousands of them
+  // per statement)
+  const cols = Object.keys(rows[0]!);
+  const types = await columnTypes(ctx.trx, table);
+  const arrays = cols.map((c) => {
+    const t = types.get(c);
+    if (!t) throw new Error(`insertRows: no column ${table}.${c}`);
+    return sql`${rows.map((r) => (r as Record<string, unknown>)[c] ?? null)}::${sql.raw(t)}[]`;
+  });
+  await sql`insert into ${sql.table(table)} (${sql.join(cols.map((c) => sql.ref(c)))})
+    select * from unnest(${sql.join(arrays)})`.execute(ctx.trx);
+}
+
+const columnTypeCache = new Map<string, Map<string, string>>();
+
+/** Column → PostgreSQL type name of a table in the current schema (every schema has the same migrations). */
+async function columnTypes(trx: Transaction<Database>, table: string): Promise<Map<string, string>> {
+  let m = columnTypeCache.get(table);
+  if (!m) {
+    const { rows } = await sql<{ column_name: string; udt_name: string }>`
+      select column_name, udt_name from information_schema.columns
+      where table_schema = current_schema() and table_name = ${table}`.execute(trx);
+    m = new Map(rows.map((r) => [r.column_name, r.udt_name]));
+    if (m.size) columnTypeCache.set(table, m);
+  }
+  return m;
 }
 
 // ---------- HMD: city blacklist changes ----------
@@ -564,6 +605,7 @@ export class BatchApplier {
     this.batch = [];
     if (b.length) await this.fn(this.ctx, b);
     await this.ctx.lists.flush();
+    await this.ctx.planner?.refresh();
   }
   async finish(): Promise<void> {
     await this.drain();

@@ -79,7 +79,11 @@ export async function applyDownFile(
   try {
     await p.db.transaction().execute(async (trx) => {
       await lockWriters(trx, p.kind);
-      const lists = await ListVersions.open(trx, toWireDate(now));
+      const sqlite = p.kind === 'sqlite' ? p.sqlite : undefined;
+      const lists = await ListVersions.open(
+        { trx, kind: p.kind, ...(sqlite ? { sqlite } : {}) },
+        toWireDate(now),
+      );
       let view: Map<string, { status: string; app: string }> | undefined;
       let started = false;
       const start = async (h: Header) => {

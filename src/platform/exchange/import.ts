@@ -9,6 +9,7 @@ import type { Clock } from '../../card/runtime.ts';
 import { toWireDate } from '../domain/format.ts';
 import type { AuditTrail } from '../domain/audit.ts';
 import type { PlatformDb } from '../storage/db.ts';
+import { PlannerStatistics } from '../storage/planner-stats.ts';
 import { BatchApplier, newStats } from './apply.ts';
 import type { ApplyStats } from './apply.ts';
 import { newReadResult, parseFileName, parseOkFile } from './format.ts';
@@ -183,16 +184,22 @@ export async function importFile(p: PlatformDb, path: string, o: ImportOptions):
   try {
     await p.db.transaction().execute(async (trx) => {
       await lockWriters(trx, p.kind);
-      // PostgreSQL plans each batch lookup without statistics for the rows this transaction inserted; a
-      // `card_no = ANY(1 000 keys)` then looks unselective and gets a sequential scan per batch (quadratic
-      // over a 1 M-card file). Every lookup of an import is a key lookup: prefer the indexes.
+      // PostgreSQL plans each batch lookup from statistics that know nothing of the rows this transaction
+      // inserted (storage/planner-stats.ts keeps them in step); every lookup of an import is a key lookup,
+      // so also rule out sequential scans between two analyses.
       if (p.kind === 'postgres') await sql`set local enable_seqscan = off`.execute(trx);
+      const planner = await PlannerStatistics.open(trx, p.kind, ['residents', 'cards']);
       if (declared && (await findFile(xdb(trx), 'in', file))) throw new AlreadyApplied();
       const sqlite = p.kind === 'sqlite' ? p.sqlite : undefined;
-      const lists = await ListVersions.open(trx, toWireDate(now), sqlite);
-      const applier = new BatchApplier(identity.type, {
+      const target = {
         trx,
+        kind: p.kind,
         ...(sqlite ? { sqlite } : {}),
+        ...(planner ? { planner } : {}),
+      };
+      const lists = await ListVersions.open(target, toWireDate(now));
+      const applier = new BatchApplier(identity.type, {
+        ...target,
         region: identity.region,
         nowIso: now.toISOString(),
         lists,

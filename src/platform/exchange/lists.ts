@@ -8,7 +8,7 @@ import type { Transaction } from 'kysely';
 import { listVersion } from '../domain/format.ts';
 import type { Database } from '../storage/schema.ts';
 import { insertRows } from './apply.ts';
-import type BetterSqlite3 from 'better-sqlite3';
+import type { WriteTarget } from './apply.ts';
 
 export interface ListRow {
   list_type: 'B' | 'W';
@@ -30,28 +30,19 @@ export async function lockWriters(trx: Transaction<Database>, kind: 'sqlite' | '
 export class ListVersions {
   private readonly next: Record<'B' | 'W', number>;
   private pending: (ListRow & { version: string })[] = [];
-  private readonly trx: Transaction<Database>;
-  private readonly sqlite: BetterSqlite3.Database | undefined;
+  private readonly target: WriteTarget;
   private readonly date: string;
   readonly heads: Partial<Record<'B' | 'W', string>> = {};
-  private constructor(
-    trx: Transaction<Database>,
-    date: string,
-    next: Record<'B' | 'W', number>,
-    sqlite?: BetterSqlite3.Database,
-  ) {
-    this.trx = trx;
-    this.sqlite = sqlite;
+  private constructor(target: WriteTarget, date: string, next: Record<'B' | 'W', number>) {
+    // list rows are not looked up by the import: no planner statistics to keep
+    this.target = { trx: target.trx, kind: target.kind, ...(target.sqlite ? { sqlite: target.sqlite } : {}) };
     this.date = date;
     this.next = next;
   }
 
   /** Reads today's counters of both lists once; afterwards versions are counted in memory. */
-  static async open(
-    trx: Transaction<Database>,
-    date: string,
-    sqlite?: BetterSqlite3.Database,
-  ): Promise<ListVersions> {
+  static async open(target: WriteTarget, date: string): Promise<ListVersions> {
+    const { trx } = target;
     const rows = await trx
       .selectFrom('list_changes')
       .select(['list_type', (eb) => eb.fn.countAll<number>().as('n')])
@@ -62,7 +53,7 @@ export class ListVersions {
       .execute();
     const next = { B: 0, W: 0 };
     for (const r of rows) if (r.list_type === 'B' || r.list_type === 'W') next[r.list_type] = Number(r.n);
-    return new ListVersions(trx, date, next, sqlite);
+    return new ListVersions(target, date, next);
   }
 
   /** Allocates the next version of the row's list and queues the row (written by `flush`). */
@@ -82,10 +73,6 @@ export class ListVersions {
     if (this.pending.length === 0) return;
     const rows = this.pending;
     this.pending = [];
-    await insertRows(
-      { trx: this.trx, ...(this.sqlite ? { sqlite: this.sqlite } : {}) },
-      'list_changes',
-      rows,
-    );
+    await insertRows(this.target, 'list_changes', rows);
   }
 }
