@@ -111,12 +111,23 @@ export class AuditTrail {
           await this.db.connection().execute(async () => {
             const last = raw.prepare(LAST_HASH);
             const ins = raw.prepare(
-              'insert into audit_log (at,institution_code,user_name,action,purpose,subject,outcome,prev_hash,hash) values (@at,@institution_code,@user_name,@action,@purpose,@subject,@outcome,@prev_hash,@hash)',
+              'insert into audit_log (at,institution_code,user_name,action,purpose,subject,outcome,prev_hash,hash) values (?,?,?,?,?,?,?,?,?)',
             );
             raw
               .transaction(() => {
                 const head = (last.get() as { hash: string } | undefined)?.hash ?? GENESIS_HASH;
-                for (const row of chain(head, batch)) ins.run(row);
+                for (const r of chain(head, batch))
+                  ins.run(
+                    r.at,
+                    r.institution_code,
+                    r.user_name,
+                    r.action,
+                    r.purpose,
+                    r.subject,
+                    r.outcome,
+                    r.prev_hash,
+                    r.hash,
+                  );
               })
               .immediate();
           });
@@ -143,10 +154,11 @@ export function insertRaw(raw: BetterSqlite3.Database, table: string, rows: Reco
   if (rows.length === 0) return;
   const cols = Object.keys(rows[0]!);
   const st = raw.prepare(
-    `insert into ${table} (${cols.join(',')}) values (${cols.map((c) => `@${c}`).join(',')})`,
+    `insert into ${table} (${cols.join(',')}) values (${cols.map(() => '?').join(',')})`,
   );
+  // positional parameters: binding by name from the row object is ~30 % slower in better-sqlite3
   raw.transaction(() => {
-    for (const r of rows) st.run(r);
+    for (const r of rows) st.run(...cols.map((c) => r[c] as never));
   })();
 }
 
