@@ -1,6 +1,6 @@
 // Resident set size of any process (Linux /proc), and a sampler that keeps every reading so callers can
 // compare a warm-up window with the end of a run (growth) and report the peak.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 
 /** RSS of `pid` in bytes, or undefined if the process is gone (or /proc is unavailable). */
 export function rssOf(pid: number): number | undefined {
@@ -19,6 +19,19 @@ export function peakRssOf(pid: number): number | undefined {
     return m ? Number(m[1]) * 1024 : undefined;
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * Resets the peak RSS (VmHWM) of `pid` to its current RSS (Linux: `5` into /proc/PID/clear_refs), so the
+ * next peakRssOf measures one phase of a process; false when the kernel refuses.
+ */
+export function resetPeakRss(pid: number): boolean {
+  try {
+    writeFileSync(`/proc/${pid}/clear_refs`, '5');
+    return true;
+  } catch {
+    return false;
   }
 }
 
