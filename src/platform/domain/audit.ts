@@ -10,6 +10,7 @@ import { PostgresAdapter, sql } from 'kysely';
 import type { Kysely, Transaction } from 'kysely';
 import type { Clock } from '../../card/runtime.ts';
 import type { Database } from '../storage/schema.ts';
+import { insertSqliteRows } from '../storage/sqlite-insert.ts';
 import { sm3Hex } from './secrets.ts';
 
 export interface AuditInput {
@@ -110,24 +111,10 @@ export class AuditTrail {
         if (raw) {
           await this.db.connection().execute(async () => {
             const last = raw.prepare(LAST_HASH);
-            const ins = raw.prepare(
-              'insert into audit_log (at,institution_code,user_name,action,purpose,subject,outcome,prev_hash,hash) values (?,?,?,?,?,?,?,?,?)',
-            );
             raw
               .transaction(() => {
                 const head = (last.get() as { hash: string } | undefined)?.hash ?? GENESIS_HASH;
-                for (const r of chain(head, batch))
-                  ins.run(
-                    r.at,
-                    r.institution_code,
-                    r.user_name,
-                    r.action,
-                    r.purpose,
-                    r.subject,
-                    r.outcome,
-                    r.prev_hash,
-                    r.hash,
-                  );
+                insertSqliteRows(raw, 'audit_log', chain(head, batch));
               })
               .immediate();
           });
@@ -147,19 +134,6 @@ export class AuditTrail {
     });
     return this.flushing;
   }
-}
-
-/** Inserts rows of one shape in one synchronous SQLite transaction with a cached statement. */
-export function insertRaw(raw: BetterSqlite3.Database, table: string, rows: Record<string, unknown>[]): void {
-  if (rows.length === 0) return;
-  const cols = Object.keys(rows[0]!);
-  const st = raw.prepare(
-    `insert into ${table} (${cols.join(',')}) values (${cols.map(() => '?').join(',')})`,
-  );
-  // positional parameters: binding by name from the row object is ~30 % slower in better-sqlite3
-  raw.transaction(() => {
-    for (const r of rows) st.run(...cols.map((c) => r[c] as never));
-  })();
 }
 
 export interface AuditVerifyResult {

@@ -11,7 +11,8 @@ import type { PlatformDb } from '../storage/db.ts';
 import { createCardLookup } from '../storage/card-lookup.ts';
 import type { CardLookup } from '../storage/card-lookup.ts';
 import type { CardTable, Database, ResidentTable } from '../storage/schema.ts';
-import { AuditTrail, insertRaw } from './audit.ts';
+import { insertSqliteRows } from '../storage/sqlite-insert.ts';
+import { AuditTrail } from './audit.ts';
 import type { AuditInput } from './audit.ts';
 import { listVersion, parseWireTime, toWireDate, toWireTime } from './format.ts';
 import { checkIdNumber } from './id-check.ts';
@@ -134,7 +135,10 @@ export class PlatformService {
         serial_no: null,
       }));
       const raw = this.raw;
-      if (raw) await this.db.connection().execute(async () => insertRaw(raw, 'card_operations', rows));
+      if (raw)
+        await this.db
+          .connection()
+          .execute(async () => raw.transaction(() => insertSqliteRows(raw, 'card_operations', rows))());
       else
         await this.db.transaction().execute(async (trx) => {
           for (let i = 0; i < rows.length; i += 500)

@@ -14,6 +14,8 @@ import { CARD_STATUS, TRANSITIONS, listEffects } from '../domain/lifecycle.ts';
 import { regionPrefix } from '../domain/institutions.ts';
 import type { PlannerStatistics } from '../storage/planner-stats.ts';
 import type { CardTable, Database, ResidentTable } from '../storage/schema.ts';
+import { insertSqliteRows } from '../storage/sqlite-insert.ts';
+import type { PlatformDb } from '../storage/db.ts';
 import { issue } from './issues.ts';
 import type { Issue } from './issues.ts';
 import type { ExchangeType } from './layouts.ts';
@@ -36,6 +38,20 @@ export interface WriteTarget {
   sqlite?: BetterSqlite3.Database;
   /** PostgreSQL: keeps the planner's statistics in step with the rows this import adds. */
   planner?: PlannerStatistics;
+}
+
+/** The write target of a transaction on `p` (the raw SQLite handle is the same connection). */
+export function writeTarget(
+  p: PlatformDb,
+  trx: Transaction<Database>,
+  planner?: PlannerStatistics,
+): WriteTarget {
+  return {
+    trx,
+    kind: p.kind,
+    ...(p.kind === 'sqlite' && p.sqlite ? { sqlite: p.sqlite } : {}),
+    ...(planner ? { planner } : {}),
+  };
 }
 
 export interface ApplyContext extends WriteTarget {
@@ -282,10 +298,8 @@ async function applyCards(ctx: ApplyContext, batch: Batch): Promise<void> {
   await insertRows(ctx, 'cards', inserts);
 }
 
-const prepared = new WeakMap<BetterSqlite3.Database, Map<string, BetterSqlite3.Statement>>();
-
 /**
- * Inserts rows: on SQLite one cached prepared statement per table and column set, run per row on the
+ * Inserts rows: on SQLite through the cached prepared statements of storage/sqlite-insert.ts, on the
  * transaction's own connection (Kysely holds the connection for the transaction, so nothing else can
  * interleave); without that handle multi-row INSERTs through Kysely; on PostgreSQL one statement with an
  * array per column.
@@ -298,20 +312,7 @@ export async function insertRows<T extends 'cards' | 'residents' | 'list_changes
   if (rows.length === 0) return;
   ctx.planner?.noteInserted(table, rows.length);
   if (ctx.sqlite) {
-    const cols = Object.keys(rows[0]!);
-    const key = `${table}(${cols.join(',')})`;
-    let cache = prepared.get(ctx.sqlite);
-    if (!cache) prepared.set(ctx.sqlite, (cache = new Map()));
-    let st = cache.get(key);
-    if (!st)
-      cache.set(
-        key,
-        (st = ctx.sqlite.prepare(
-          `insert into ${table} (${cols.join(',')}) values (${cols.map(() => '?').join(',')})`,
-        )),
-      );
-    // positional parameters: binding by name from the row object is ~30 % slower in better-sqlite3
-    for (const r of rows) st.run(...cols.map((c) => (r as Record<string, unknown>)[c] as never));
+    insertSqliteRows(ctx.sqlite, table, rows);
     return;
   }
   if (ctx.kind === 'sqlite') {

@@ -11,7 +11,7 @@ import type { Clock } from '../../card/runtime.ts';
 import { toWireDate } from '../domain/format.ts';
 import { regionPrefix } from '../domain/institutions.ts';
 import type { PlatformDb } from '../storage/db.ts';
-import { newStats } from './apply.ts';
+import { newStats, writeTarget } from './apply.ts';
 import { newReadResult, parseFileName, readExchange } from './format.ts';
 import type { Header } from './format.ts';
 import type { ImportReport } from './import.ts';
@@ -79,11 +79,7 @@ export async function applyDownFile(
   try {
     await p.db.transaction().execute(async (trx) => {
       await lockWriters(trx, p.kind);
-      const sqlite = p.kind === 'sqlite' ? p.sqlite : undefined;
-      const lists = await ListVersions.open(
-        { trx, kind: p.kind, ...(sqlite ? { sqlite } : {}) },
-        toWireDate(now),
-      );
+      const lists = await ListVersions.open(writeTarget(p, trx), toWireDate(now));
       let view: Map<string, { status: string; app: string }> | undefined;
       let started = false;
       const start = async (h: Header) => {

@@ -10,7 +10,7 @@ import { toWireDate } from '../domain/format.ts';
 import type { AuditTrail } from '../domain/audit.ts';
 import type { PlatformDb } from '../storage/db.ts';
 import { PlannerStatistics } from '../storage/planner-stats.ts';
-import { BatchApplier, newStats } from './apply.ts';
+import { BatchApplier, newStats, writeTarget } from './apply.ts';
 import type { ApplyStats } from './apply.ts';
 import { newReadResult, parseFileName, parseOkFile } from './format.ts';
 import type { FileIdentity, Header } from './format.ts';
@@ -190,13 +190,7 @@ export async function importFile(p: PlatformDb, path: string, o: ImportOptions):
       if (p.kind === 'postgres') await sql`set local enable_seqscan = off`.execute(trx);
       const planner = await PlannerStatistics.open(trx, p.kind, ['residents', 'cards']);
       if (declared && (await findFile(xdb(trx), 'in', file))) throw new AlreadyApplied();
-      const sqlite = p.kind === 'sqlite' ? p.sqlite : undefined;
-      const target = {
-        trx,
-        kind: p.kind,
-        ...(sqlite ? { sqlite } : {}),
-        ...(planner ? { planner } : {}),
-      };
+      const target = writeTarget(p, trx, planner);
       const lists = await ListVersions.open(target, toWireDate(now));
       const applier = new BatchApplier(identity.type, {
         ...target,
