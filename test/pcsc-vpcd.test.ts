@@ -42,7 +42,7 @@ test(
         ['9000', '9000', '9000', '9000', '6982'],
       );
       assert.equal(responses[2].data, toHex(tlv(0x08, 18, new TextEncoder().encode(TEST_CARD_NUMBER))));
-      assert.ok(session.bridge.apdus >= 5);
+      assert.ok((await session.card.apdus()) >= 5);
     } finally {
       await session.stop();
     }

@@ -109,13 +109,13 @@ test(
         for (let i = 0; i < 100 && !events.includes(type); i++) await new Promise((r) => setTimeout(r, 50));
         assert.ok(events.includes(type), `no ${type} event (got ${events.join(', ')})`);
       };
-      await session.bridge.stop();
+      await session.card.remove();
       await waitFor('removed');
       await assert.rejects(
         ops.readCardInfo(),
         (e: Error & { code?: number }) => e.code === 121 || e.code === 122,
       );
-      session.bridge.start();
+      await session.card.insert();
       await waitFor('inserted');
       assert.equal((await ops.readCardInfo()).cardNumber, '11010519491231002X');
       await reader.close();
@@ -143,6 +143,24 @@ test(
       const viaCli = JSON.parse(out.join('\n')) as { outpatient: Record<string, unknown>[] };
       assert.equal(viaCli.outpatient[4].visitDateTime, visits[4].visitDateTime);
       assert.equal(viaCli.outpatient[4].signatureValid, true);
+
+      // A blocking PC/SC call that makes pcscd talk to the card returns: the card answers on its own thread.
+      // (With the card on this thread, SCardDisconnect with a reset deadlocked — vpcd-card-thread.ts.)
+      const sc = await loadSmartcard();
+      const ctx = new sc.Context();
+      try {
+        const pcscReader = ctx.listReaders().find((r) => r.name === 'RHC Virtual PCD 00 00');
+        assert.ok(pcscReader, 'the vpcd reader is listed');
+        const raw = await pcscReader.connect(
+          sc.SCARD_SHARE_SHARED,
+          sc.SCARD_PROTOCOL_T0 | sc.SCARD_PROTOCOL_T1,
+        );
+        assert.equal(raw.getStatus().atr.length > 0, true);
+        raw.disconnect(sc.SCARD_RESET_CARD);
+      } finally {
+        ctx.close();
+      }
+      assert.ok((await session.card.apdus()) > 1000, 'the card thread counted the APDUs it answered');
     } finally {
       await device?.close();
       await session.stop();

@@ -1,7 +1,9 @@
 // Test and benchmark support (not used by production code): starts a private pcscd with a vpcd reader on a
 // free port, connects a VirtualCard through the vpcd bridge, and sends APDUs with opensc-tool. Only one
 // pcscd can run per machine (its socket path is fixed), so a lock directory serialises users of this
-// harness; a pcscd that someone else started is left alone and reported as the reason to skip.
+// harness; a pcscd that someone else started is left alone and reported as the reason to skip, while one
+// left behind by a harness user that died (its config directory is ours) is stopped.
+// The card answers on its own worker thread (vpcd-card-thread.ts says why: blocking PC/SC calls).
 import { execFile, spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -9,10 +11,11 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { VpcdBridge } from '../vpcd.ts';
 import type { VirtualCard } from './virtual-card.ts';
+import { VpcdCardThread } from './vpcd-card-thread.ts';
 
 const LOCK_DIR = join(tmpdir(), 'rhc-pcscd.lock');
+const CONFIG_PREFIX = 'rhc-pcscd-';
 const PID_FILE = '/run/pcscd/pcscd.pid';
 
 const has = (cmd: string): boolean => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
@@ -26,19 +29,45 @@ export function pcscUnavailableReason(): string | undefined {
   return undefined;
 }
 
+/** True when `pid` runs (a zombie — killed, never reaped because its parent died too — does not). */
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
+  } catch {
+    return false;
+  }
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return true; // no /proc: trust the signal check
+  }
+}
+
+function runningPcscd(): number | undefined {
+  if (!existsSync(PID_FILE)) return undefined;
+  const pid = Number(readFileSync(PID_FILE, 'utf8').trim());
+  return Number.isInteger(pid) && pid > 0 && alive(pid) ? pid : undefined;
+}
+
+/** True when `pid` is a pcscd this harness started (its reader config lives in one of our temp dirs). */
+function isHarnessPcscd(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(join(tmpdir(), CONFIG_PREFIX));
   } catch {
     return false;
   }
 }
 
-function foreignPcscd(): number | undefined {
-  if (!existsSync(PID_FILE)) return undefined;
-  const pid = Number(readFileSync(PID_FILE, 'utf8').trim());
-  return Number.isInteger(pid) && pid > 0 && alive(pid) ? pid : undefined;
+/**
+ * The pid of a pcscd someone else runs, after stopping any pcscd a dead harness user left behind (we hold
+ * the lock, so no live user owns one).
+ */
+async function foreignPcscd(): Promise<number | undefined> {
+  const pid = runningPcscd();
+  if (pid === undefined || !isHarnessPcscd(pid)) return pid;
+  process.kill(pid, 'SIGKILL');
+  for (let i = 0; i < 50 && alive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+  return alive(pid) ? pid : undefined;
 }
 
 async function acquireLock(timeoutMs: number): Promise<boolean> {
@@ -102,7 +131,8 @@ export function applyQuickack(): boolean {
 }
 
 export interface PcscSession {
-  readonly bridge: VpcdBridge;
+  /** The card's thread: take it out of the field and put it back, count its APDUs. */
+  readonly card: VpcdCardThread;
   readonly quickack: boolean;
   /** Runs opensc-tool on reader 0 with the given APDUs (hex); returns the SWs / data it printed. */
   send(apdus: readonly string[]): Promise<{ responses: { data: string; sw: string }[]; stdout: string }>;
@@ -146,14 +176,14 @@ export async function startPcscSession(card: VirtualCard): Promise<PcscSession |
   if (reason) return reason;
   if (!(await acquireLock(10_000))) return 'another RHC PC/SC test holds the pcscd lock';
   const release = (): void => rmSync(LOCK_DIR, { recursive: true, force: true });
-  const other = foreignPcscd();
+  const other = await foreignPcscd();
   if (other) {
     release();
     return `a pcscd not started by this test is running (pid ${other}); stop it to run the PC/SC test`;
   }
   const quickack = applyQuickack();
   const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'rhc-pcscd-'));
+  const dir = mkdtempSync(join(tmpdir(), CONFIG_PREFIX));
   const conf = join(dir, 'reader.conf.d');
   mkdirSync(conf);
   const hexPort = `0x${port.toString(16).toUpperCase()}`;
@@ -162,9 +192,9 @@ export async function startPcscSession(card: VirtualCard): Promise<PcscSession |
     `FRIENDLYNAME "RHC Virtual PCD"\nDEVICENAME   /dev/null:${hexPort}\nLIBPATH      /usr/lib/pcsc/drivers/serial/libifdvpcd.so\nCHANNELID    ${hexPort}\n`,
   );
   const daemon: ChildProcess = spawn('pcscd', ['-f', '-c', conf], { stdio: 'ignore' });
-  const bridge = new VpcdBridge(card, { port, minBackoffMs: 50, maxBackoffMs: 200 }).start();
+  const cardThread = VpcdCardThread.start(card, port);
   const stop = async (): Promise<void> => {
-    await bridge.stop();
+    await cardThread.stop();
     if (daemon.exitCode === null && daemon.pid) {
       const exited = new Promise((r) => daemon.once('exit', r));
       daemon.kill('SIGTERM');
@@ -175,10 +205,9 @@ export async function startPcscSession(card: VirtualCard): Promise<PcscSession |
     release();
   };
   try {
-    await bridge.waitConnected(8000);
+    await cardThread.waitConnected(8000);
     // the card shows as present ~0.5 s after the connection
     const until = Date.now() + 8000;
-    // (never spawnSync here: the bridge answering the card lives in this process's event loop)
     while ((await opensc(['-r', '0', '-c', 'default', '-a'], 5000)).code !== 0) {
       if (Date.now() > until) throw new Error('pcscd never reported the virtual card');
       await new Promise((r) => setTimeout(r, 200));
@@ -188,7 +217,7 @@ export async function startPcscSession(card: VirtualCard): Promise<PcscSession |
     return (err as Error).message;
   }
   return {
-    bridge,
+    card: cardThread,
     quickack,
     async send(apdus) {
       const args = ['-r', '0', '-c', 'default', ...apdus.flatMap((a) => ['-s', a])];
