@@ -16,6 +16,10 @@ import { PcscReaderDevice, loadSmartcard } from '../src/reader/transports/pcsc.t
 import { readWholeCard } from '../src/reader/whole-card.ts';
 import { createDemoPki } from '../src/cos/pki.ts';
 import { buildProgram } from '../src/apps/cli/main.ts';
+import { startAgent } from '../src/apps/agent/start.ts';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 test(
   'integration: every file written and read back through pcscd + vpcd',
@@ -143,6 +147,52 @@ test(
       const viaCli = JSON.parse(out.join('\n')) as { outpatient: Record<string, unknown>[] };
       assert.equal(viaCli.outpatient[4].visitDateTime, visits[4].visitDateTime);
       assert.equal(viaCli.outpatient[4].signatureValid, true);
+
+      // The reader agent a HIS page talks to, over the same PC/SC reader (`rhc agent --reader … --virtual-sam`):
+      // reads, a coded 121 while the card is out of the field, reads again once it is back.
+      const agentDir = mkdtempSync(join(tmpdir(), 'rhc-agent-pcsc-'));
+      const started = await startAgent({
+        port: 0,
+        reader: 'RHC Virtual PCD 00 00',
+        virtualSam: true,
+        pin: DEMO_SAM_PIN,
+        tokenFile: join(agentDir, 'token'),
+      });
+      try {
+        const token = readFileSync(started.tokenFile, 'utf8').trim();
+        const get = async (path: string) => {
+          const res = await fetch(started.url + path, { headers: { authorization: `Bearer ${token}` } });
+          return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+        };
+
+        const info = await get('/card/info');
+        assert.equal(info.status, 200, JSON.stringify(info.json));
+        assert.equal(info.json.cardNumber, '11010519491231002X');
+        const list = (await get('/card/outpatient')).json as unknown as { values: Record<string, string> }[];
+        assert.deepEqual(
+          list.map((r) => r.values.visitDateTime),
+          visits.map((v) => v.visitDateTime),
+        );
+        // Out of the field (pcscd has noticed): 121 no card — or first 122 if the agent's open connection
+        // notices the removal itself. Back in the field: the very next call reads it, without waiting for the
+        // PC/SC monitor's event (the device asks pcscd for presence).
+        await session.card.remove();
+        const codes: number[] = [];
+        for (let i = 0; i < 3 && codes.at(-1) !== 121; i++) {
+          const out = await get('/card/info');
+          codes.push((out.json.error as { code?: number } | undefined)?.code ?? out.status);
+        }
+        assert.ok(
+          codes.at(-1) === 121 && codes.every((c) => c === 121 || c === 122),
+          `codes while the card is out: ${codes.join(', ')}`,
+        );
+        await session.card.insert();
+        const back = await get('/card/info');
+        assert.equal(back.json.cardNumber, '11010519491231002X', JSON.stringify(back.json));
+      } finally {
+        await started.agent.close();
+        rmSync(agentDir, { recursive: true, force: true });
+      }
 
       // A blocking PC/SC call that makes pcscd talk to the card returns: the card answers on its own thread.
       // (With the card on this thread, SCardDisconnect with a reset deadlocked — vpcd-card-thread.ts.)

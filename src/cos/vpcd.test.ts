@@ -92,3 +92,29 @@ test('bridge answers GET ATR and APDUs, ignores other control bytes, and reconne
     await vpcd.close();
   }
 });
+
+test(
+  'stop then start at once: the old socket closing late neither powers the card off nor opens a second connection',
+  { timeout: 10_000 },
+  async () => {
+    const vpcd = await fakeVpcd();
+    const { card } = makeTestCard();
+    const bridge = new VpcdBridge(card, { port: vpcd.port, minBackoffMs: 10, maxBackoffMs: 10 }).start();
+    try {
+      await vpcd.next();
+      await bridge.waitConnected();
+      await bridge.stop(); // the old socket's 'close' event comes after this resolves
+      bridge.start();
+      const s = await vpcd.next();
+      s.write(frame(fromHex('01'))); // pcscd powers the card on the new connection
+      assert.equal(toHex(await exchange(s, fromHex('00A4000002DDF1'))), '9000');
+      await new Promise((r) => setTimeout(r, 100)); // several reconnect periods
+      assert.equal(card.powered, true, 'the late close of the old socket powered the card off');
+      const extra = await Promise.race([vpcd.next(), new Promise((r) => setTimeout(() => r(undefined), 50))]);
+      assert.equal(extra, undefined, 'a second connection was opened');
+    } finally {
+      await bridge.stop();
+      await vpcd.close();
+    }
+  },
+);

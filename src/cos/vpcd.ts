@@ -153,6 +153,8 @@ export class VpcdBridge {
     });
     socket.on('error', (err) => this.log(`vpcd 连接错误 connection error: ${err.message}`));
     socket.on('close', () => {
+      // A socket closed by stop() may report it after start() opened the next one: that one owns the card now.
+      if (this.socket !== undefined && this.socket !== socket) return;
       const wasConnected = this.connected;
       this.connected = false;
       this.card.powerOff(); // the reader is gone: so is the field

@@ -6,7 +6,7 @@
 // The card answers on its own worker thread (vpcd-card-thread.ts says why: blocking PC/SC calls).
 import { execFile, spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -95,6 +95,25 @@ function opensc(args: string[], timeout: number): Promise<{ code: number; stdout
   });
 }
 
+const READER = 'RHC Virtual PCD 00 00';
+
+/**
+ * Waits until pcscd's view of the reader (`opensc-tool -l`, which does not touch the card) shows a card or
+ * none. A card taken out and put back faster than vpcd polls is never seen as removed — pcscd then keeps a
+ * dead connection to it — so a removal in a test is complete only once pcscd has noticed it.
+ */
+async function waitForCard(present: boolean, timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const { stdout } = await opensc(['-l'], 5000);
+    const line = stdout.split('\n').find((l) => l.endsWith(READER));
+    if (line && /^\d+\s+(Yes|No)\b/.exec(line)?.[1] === (present ? 'Yes' : 'No')) return;
+    if (Date.now() > until)
+      throw new Error(`pcscd did not report the card ${present ? 'inserted' : 'removed'}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createServer();
@@ -130,9 +149,18 @@ export function applyQuickack(): boolean {
   return r.status === 0;
 }
 
+/** The virtual card of a session, as someone at the reader handles it. */
+export interface PcscCardControl {
+  /** Takes the card out of the field; resolves once pcscd reports the reader empty. */
+  remove(): Promise<void>;
+  /** Puts the card back; resolves once pcscd reports a card in the reader. */
+  insert(): Promise<void>;
+  /** C-APDUs the card has answered so far. */
+  apdus(): Promise<number>;
+}
+
 export interface PcscSession {
-  /** The card's thread: take it out of the field and put it back, count its APDUs. */
-  readonly card: VpcdCardThread;
+  readonly card: PcscCardControl;
   readonly quickack: boolean;
   /** Runs opensc-tool on reader 0 with the given APDUs (hex); returns the SWs / data it printed. */
   send(apdus: readonly string[]): Promise<{ responses: { data: string; sw: string }[]; stdout: string }>;
@@ -191,7 +219,11 @@ export async function startPcscSession(card: VirtualCard): Promise<PcscSession |
     join(conf, 'vpcd'),
     `FRIENDLYNAME "RHC Virtual PCD"\nDEVICENAME   /dev/null:${hexPort}\nLIBPATH      /usr/lib/pcsc/drivers/serial/libifdvpcd.so\nCHANNELID    ${hexPort}\n`,
   );
-  const daemon: ChildProcess = spawn('pcscd', ['-f', '-c', conf], { stdio: 'ignore' });
+  // RHC_PCSCD_DEBUG_LOG=FILE: pcscd's debug log (every IFD call) goes to FILE, for chasing reader problems
+  const debugLog = process.env.RHC_PCSCD_DEBUG_LOG;
+  const daemon: ChildProcess = spawn('pcscd', ['-f', ...(debugLog ? ['-d'] : []), '-c', conf], {
+    stdio: debugLog ? ['ignore', openSync(debugLog, 'a'), openSync(debugLog, 'a')] : 'ignore',
+  });
   const cardThread = VpcdCardThread.start(card, port);
   const stop = async (): Promise<void> => {
     await cardThread.stop();
@@ -217,7 +249,17 @@ export async function startPcscSession(card: VirtualCard): Promise<PcscSession |
     return (err as Error).message;
   }
   return {
-    card: cardThread,
+    card: {
+      remove: async () => {
+        await cardThread.remove();
+        await waitForCard(false, 8000);
+      },
+      insert: async () => {
+        await cardThread.insert();
+        await waitForCard(true, 8000);
+      },
+      apdus: () => cardThread.apdus(),
+    },
     quickack,
     async send(apdus) {
       const args = ['-r', '0', '-c', 'default', ...apdus.flatMap((a) => ['-s', a])];

@@ -32,7 +32,7 @@ interface PcscMonitor {
   start(cb: (e: { type: string; reader: string }) => void): void;
   stop(): void;
 }
-interface SmartcardModule {
+export interface SmartcardModule {
   Context: new () => PcscContext;
   ReaderMonitor: new () => PcscMonitor;
   SCARD_SHARE_SHARED: number;
@@ -68,6 +68,8 @@ export interface PcscDeviceOptions {
   readonly samReader?: string;
   /** An in-process SAM (e.g. the demo SAM) instead of a SAM reader. */
   readonly sam?: CardConnection;
+  /** The PC/SC binding (default: the `smartcard` package); tests pass a stand-in. */
+  readonly smartcard?: SmartcardModule;
 }
 
 /** Names of the PC/SC readers present (empty list when pcscd has none). */
@@ -99,7 +101,7 @@ export class PcscReaderDevice implements ReaderDevice {
   ) {}
 
   static async open(opts: PcscDeviceOptions): Promise<PcscReaderDevice> {
-    const sc = await loadSmartcard();
+    const sc = opts.smartcard ?? (await loadSmartcard());
     let ctx: PcscContext;
     try {
       ctx = new sc.Context();
@@ -124,15 +126,8 @@ export class PcscReaderDevice implements ReaderDevice {
       this.monitor = new this.sc.ReaderMonitor();
       this.monitor.start((e) => {
         if (e.reader !== this.name) return;
-        if (e.type === 'card-inserted') {
-          this.present = true;
-          this.generation++;
-          this.hub.emit({ type: 'inserted', reader: this.name });
-        } else if (e.type === 'card-removed') {
-          this.present = false;
-          this.generation++;
-          this.hub.emit({ type: 'removed', reader: this.name });
-        }
+        if (e.type === 'card-inserted') this.notePresence(true);
+        else if (e.type === 'card-removed') this.notePresence(false);
       });
     } catch {
       this.monitor = undefined; // events unavailable: presence is then checked on each connect
@@ -151,9 +146,15 @@ export class PcscReaderDevice implements ReaderDevice {
     }
     this.connected.push(card);
     const generation = this.generation;
+    // The card left the field (or was reset by another client) — by the `smartcard` package's messages for
+    // SCARD_W_REMOVED_CARD, SCARD_W_RESET_CARD, SCARD_E_NO_SMARTCARD, SCARD_W_UNPOWERED_CARD and
+    // SCARD_E_NOT_TRANSACTED ("Transaction failed": the reader lost the card mid-APDU, before pcscd's
+    // presence poll noticed).
     const removed = (e: unknown): boolean =>
       (isCard && this.generation !== generation) ||
-      /removed|reset|no smart card|not transacted|unpowered/i.test(String((e as Error)?.message));
+      /removed|reset|no smart card|not transacted|transaction failed|unpowered/i.test(
+        String((e as Error)?.message),
+      );
     return {
       transmit: async (c: CommandApdu): Promise<ResponseApdu> => {
         if (isCard && this.generation !== generation) throw new CardRemovedError('card removed');
@@ -200,9 +201,23 @@ export class PcscReaderDevice implements ReaderDevice {
     return this.connect(this.samName!, false);
   }
 
+  /** A change of presence: a new generation (connections of the old one are stale) and an event. */
+  private notePresence(present: boolean): void {
+    if (present === this.present) return; // already known (see cardPresent)
+    this.present = present;
+    this.generation++;
+    this.hub.emit({ type: present ? 'inserted' : 'removed', reader: this.name });
+  }
+
+  /**
+   * Asks pcscd (a local call; the card is not involved) rather than trusting the monitor alone: its events
+   * arrive up to a poll later, so a card placed just before a click would otherwise answer "no card". A
+   * change seen here first is applied (and announced) here; the monitor's late event for it is then a no-op.
+   */
   async cardPresent(): Promise<boolean> {
-    if (this.monitor) return this.present;
-    return ((await readerState(this.ctx, this.name)) & this.sc.SCARD_STATE_PRESENT) !== 0;
+    const present = ((await readerState(this.ctx, this.name)) & this.sc.SCARD_STATE_PRESENT) !== 0;
+    if (this.monitor) this.notePresence(present);
+    return present;
   }
 
   /** PC/SC has no portable reader serial attribute here; the reader name identifies the device. */
