@@ -6,7 +6,16 @@
 // The card answers on its own worker thread (vpcd-card-thread.ts says why: blocking PC/SC calls).
 import { execFile, spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -220,10 +229,13 @@ export async function startPcscSession(card: VirtualCard): Promise<PcscSession |
     `FRIENDLYNAME "RHC Virtual PCD"\nDEVICENAME   /dev/null:${hexPort}\nLIBPATH      /usr/lib/pcsc/drivers/serial/libifdvpcd.so\nCHANNELID    ${hexPort}\n`,
   );
   // RHC_PCSCD_DEBUG_LOG=FILE: pcscd's debug log (every IFD call) goes to FILE, for chasing reader problems
-  const debugLog = process.env.RHC_PCSCD_DEBUG_LOG;
-  const daemon: ChildProcess = spawn('pcscd', ['-f', ...(debugLog ? ['-d'] : []), '-c', conf], {
-    stdio: debugLog ? ['ignore', openSync(debugLog, 'a'), openSync(debugLog, 'a')] : 'ignore',
+  const debugLog = process.env.RHC_PCSCD_DEBUG_LOG
+    ? openSync(process.env.RHC_PCSCD_DEBUG_LOG, 'a')
+    : undefined;
+  const daemon: ChildProcess = spawn('pcscd', ['-f', ...(debugLog !== undefined ? ['-d'] : []), '-c', conf], {
+    stdio: debugLog !== undefined ? ['ignore', debugLog, debugLog] : 'ignore',
   });
+  if (debugLog !== undefined) closeSync(debugLog); // pcscd has its own copy
   const cardThread = VpcdCardThread.start(card, port);
   const stop = async (): Promise<void> => {
     await cardThread.stop();
