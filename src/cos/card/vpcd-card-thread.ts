@@ -1,8 +1,8 @@
 // Test and benchmark support: a VirtualCard answering vpcd on its own worker thread.
 //
-// Why a thread: pcscd calls the vpcd driver, the driver waits for the card's answer, and some PC/SC client
-// calls (SCardReleaseContext with a handle still open resets the card; SCardStatus, SCardDisconnect) block
-// the calling thread until pcscd replies. With the card on the same event loop as a blocking PC/SC call,
+// Why a thread: pcscd calls the vpcd driver, the driver waits for the card's answer, and some synchronous
+// PC/SC client calls make pcscd talk to the card before it replies (SCardDisconnect with SCARD_RESET_CARD
+// does: measured, it never returned with the card on the caller's thread). With the card on the same event loop as a blocking PC/SC call,
 // the card can never answer and both wait forever — a hang that no test timeout can end, because timers
 // need that event loop too. On its own thread the card answers whatever the test's thread is doing.
 //
