@@ -5,7 +5,7 @@ import type { BenchResult } from './types.ts';
 import { getProfile } from '../src/card/profiles/index.ts';
 import type { CardProfile } from '../src/card/image.ts';
 import { createDemoSam } from '../src/cos/sam/demo.ts';
-import { startPcscSession } from '../src/cos/card/pcscd-harness.ts';
+import { VIRTUAL_READER, startPcscSession } from '../src/cos/card/pcscd-harness.ts';
 import { minimumEncounterWrite, minimumFullRead } from '../src/reader/apdu-minimum.ts';
 import { encounterFiles, fileOfSection } from '../src/reader/locate.ts';
 import { HealthCardOperations } from '../src/reader/operations.ts';
@@ -159,7 +159,7 @@ export async function run(): Promise<BenchResult[]> {
           `Reader library (pcscd + vpcd${session.quickack ? ', quickack' : ''})`,
           async () => ({
             device: await PcscReaderDevice.open({
-              reader: 'RHC Virtual PCD 00 00',
+              reader: VIRTUAL_READER,
               sam: createDemoSam(profile),
             }),
             done: async () => undefined,

@@ -4,8 +4,11 @@
 // a free vpcd port, serialised with the other PC/SC tests through the harness lock (only one pcscd can own the
 // PC/SC socket; see docs/reader-pcsc.md). Skips LOUDLY where the tools are missing; FAILS under CI=true.
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
-import { startPcscSession } from '../src/cos/card/pcscd-harness.ts';
+import { VIRTUAL_READER, startPcscSession } from '../src/cos/card/pcscd-harness.ts';
 import { getProfile } from '../src/card/profiles/index.ts';
 import { createDemoSam } from '../src/cos/sam/demo.ts';
 import { fileOfSection, encounterFiles } from '../src/reader/locate.ts';
@@ -17,9 +20,6 @@ import { readWholeCard } from '../src/reader/whole-card.ts';
 import { createDemoPki } from '../src/cos/pki.ts';
 import { buildProgram } from '../src/apps/cli/main.ts';
 import { startAgent } from '../src/apps/agent/start.ts';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 
 test(
   'integration: every file written and read back through pcscd + vpcd',
@@ -44,7 +44,7 @@ test(
     if (typeof session === 'string') return skip(session);
     let device: PcscReaderDevice | undefined;
     try {
-      device = await PcscReaderDevice.open({ reader: 'RHC Virtual PCD 00 00', sam: createDemoSam(profile) });
+      device = await PcscReaderDevice.open({ reader: VIRTUAL_READER, sam: createDemoSam(profile) });
       const reader = new Reader(device, { profile });
       await reader.open();
       await reader.verifySamPin(DEMO_SAM_PIN);
@@ -137,7 +137,7 @@ test(
           'card',
           'read',
           '--reader',
-          'RHC Virtual PCD 00 00',
+          VIRTUAL_READER,
           '--virtual-sam',
           '--json',
         ]);
@@ -153,7 +153,7 @@ test(
       const agentDir = mkdtempSync(join(tmpdir(), 'rhc-agent-pcsc-'));
       const started = await startAgent({
         port: 0,
-        reader: 'RHC Virtual PCD 00 00',
+        reader: VIRTUAL_READER,
         virtualSam: true,
         pin: DEMO_SAM_PIN,
         tokenFile: join(agentDir, 'token'),
@@ -174,8 +174,7 @@ test(
           visits.map((v) => v.visitDateTime),
         );
         // Out of the field (pcscd has noticed): 121 no card — or first 122 if the agent's open connection
-        // notices the removal itself. Back in the field: the very next call reads it, without waiting for the
-        // PC/SC monitor's event (the device asks pcscd for presence).
+        // notices the removal itself. Back in the field (pcscd has noticed): the very next call reads it.
         await session.card.remove();
         const codes: number[] = [];
         for (let i = 0; i < 3 && codes.at(-1) !== 121; i++) {
@@ -199,7 +198,7 @@ test(
       const sc = await loadSmartcard();
       const ctx = new sc.Context();
       try {
-        const pcscReader = ctx.listReaders().find((r) => r.name === 'RHC Virtual PCD 00 00');
+        const pcscReader = ctx.listReaders().find((r) => r.name === VIRTUAL_READER);
         assert.ok(pcscReader, 'the vpcd reader is listed');
         const raw = await pcscReader.connect(
           sc.SCARD_SHARE_SHARED,

@@ -104,7 +104,8 @@ function opensc(args: string[], timeout: number): Promise<{ code: number; stdout
   });
 }
 
-const READER = 'RHC Virtual PCD 00 00';
+/** The PC/SC name of the session's card reader (pcscd names it from FRIENDLYNAME plus slot numbers). */
+export const VIRTUAL_READER = 'RHC Virtual PCD 00 00';
 
 /**
  * Waits until pcscd's view of the reader (`opensc-tool -l`, which does not touch the card) shows a card or
@@ -115,7 +116,7 @@ async function waitForCard(present: boolean, timeoutMs: number): Promise<void> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const { stdout } = await opensc(['-l'], 5000);
-    const line = stdout.split('\n').find((l) => l.endsWith(READER));
+    const line = stdout.split('\n').find((l) => l.endsWith(VIRTUAL_READER));
     if (line && /^\d+\s+(Yes|No)\b/.exec(line)?.[1] === (present ? 'Yes' : 'No')) return;
     if (Date.now() > until)
       throw new Error(`pcscd did not report the card ${present ? 'inserted' : 'removed'}`);
