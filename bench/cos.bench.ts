@@ -3,9 +3,9 @@
 // decode the C-APDU, encode 90 00). Through pcscd + vpcd when those are installed (opensc-tool batches;
 // per-APDU rate = extra APDUs / extra time, so process start-up cancels out).
 import { decodeCommand, encodeResponse, fromHex } from '../src/card/apdu.ts';
-import { seededRandom } from '../src/card/runtime.ts';
-import { TestTerminal, makeTestCard } from '../src/cos/card/testing.ts';
-import { startPcscSession } from '../src/cos/card/pcscd-harness.ts';
+import { seededRandom } from '../src/base/runtime.ts';
+import { TestTerminal, makeTestCard } from '../testkit/card-rig.ts';
+import { startPcscSession } from '../testkit/pcscd/harness.ts';
 import type { BenchResult } from './types.ts';
 
 const GROUP = 'Virtual card (cos)';

@@ -9,12 +9,12 @@ import { createInterface } from 'node:readline';
 import { createReadStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fixedClock } from '../src/card/runtime.ts';
+import { fixedClock } from '../src/base/runtime.ts';
 import { exportFile } from '../src/platform/exchange/export.ts';
 import { importFile } from '../src/platform/exchange/import.ts';
 import { TYPES } from '../src/platform/exchange/layouts.ts';
 import { bulkLoad } from '../src/platform/seed/bulk.ts';
-import { peakRssOf, resetPeakRss, rssOf } from '../src/platform/loadgen/rss.ts';
+import { peakRssOf, resetPeakRss, rssOf } from '../testkit/load/rss.ts';
 import { openDatabase } from '../src/platform/storage/db.ts';
 import type { BenchResult } from './types.ts';
 

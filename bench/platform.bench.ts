@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { systemClock } from '../src/card/runtime.ts';
+import { systemClock } from '../src/base/runtime.ts';
 import { toWireDate, toWireTime } from '../src/platform/domain/format.ts';
 import { passwordDigest, sm3Hex } from '../src/platform/domain/secrets.ts';
 import { startProvince } from '../src/platform/province.ts';

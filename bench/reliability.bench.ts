@@ -6,8 +6,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { HostileSummary } from '../src/platform/loadgen/hostile.ts';
-import { soak } from '../src/platform/loadgen/soak.ts';
+import type { HostileSummary } from '../testkit/load/hostile.ts';
+import { soak } from '../testkit/load/soak.ts';
 import type { BenchResult } from './types.ts';
 
 const SOAK_SECONDS = Number(process.env.RHC_SOAK_SECONDS ?? 60);

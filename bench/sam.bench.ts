@@ -5,7 +5,7 @@
 // steps per 80 DE plus the APDU parsing).
 import { decodeCommand, fromHex } from '../src/card/apdu.ts';
 import { getProfile } from '../src/card/profiles/index.ts';
-import { seededRandom } from '../src/card/runtime.ts';
+import { seededRandom } from '../src/base/runtime.ts';
 import { sm4EncryptEcb } from '../src/cos/crypto.ts';
 import { createDemoPki } from '../src/cos/pki.ts';
 import { createDemoSam } from '../src/cos/sam/index.ts';

@@ -12,13 +12,13 @@
 // the 1 M / 10 M (/ 40 M) curve is RHC_SCALE_SQLITE_CARDS=1000000,10000000 (≈ 30 min, 9 GB).
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runAutocannon } from '../src/platform/loadgen/autocannon.ts';
-import type { LoadResult } from '../src/platform/loadgen/autocannon.ts';
-import { bulkLoadInChild } from '../src/platform/loadgen/bulk.ts';
-import { login, prepareDb } from '../src/platform/loadgen/client.ts';
-import type { RawRate } from '../src/platform/loadgen/raw-lookup.ts';
-import { peakRssOf, rssOf } from '../src/platform/loadgen/rss.ts';
-import { startServerProcess } from '../src/platform/loadgen/server-process.ts';
+import { runAutocannon } from '../testkit/load/autocannon.ts';
+import type { LoadResult } from '../testkit/load/autocannon.ts';
+import { bulkLoadInChild } from '../testkit/load/bulk.ts';
+import { login, prepareDb } from '../testkit/load/client.ts';
+import type { RawRate } from '../testkit/load/raw-lookup.ts';
+import { peakRssOf, rssOf } from '../testkit/load/rss.ts';
+import { startServerProcess } from '../testkit/load/server-process.ts';
 import { openDatabase } from '../src/platform/storage/db.ts';
 import type { BenchResult } from './types.ts';
 

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { rawPgLookups } from '../src/platform/loadgen/raw-lookup.ts';
+import { rawPgLookups } from '../testkit/load/raw-lookup.ts';
 import { DURATION, PG_SIZES, PG_URL, curve } from './scale-common.ts';
 import type { BenchResult } from './types.ts';
 

@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { rawSqliteLookups } from '../src/platform/loadgen/raw-lookup.ts';
+import { rawSqliteLookups } from '../testkit/load/raw-lookup.ts';
 import { DURATION, SQLITE_SIZES, curve } from './scale-common.ts';
 import type { BenchResult } from './types.ts';
 

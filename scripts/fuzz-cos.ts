@@ -1,6 +1,6 @@
 // Fuzzes the virtual user card: node --import tsx scripts/fuzz-cos.ts [--count 1000000] [--seed 1]
 // Exit 1 when a check failed (exception, malformed answer, unknown SW, file changed without a right).
-import { runFuzz } from '../src/cos/card/fuzz.ts';
+import { runFuzz } from '../testkit/fuzz/cos-fuzz.ts';
 
 const arg = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(name);

@@ -21,7 +21,7 @@ function findTests(dir, out = []) {
 }
 
 const filters = process.argv.slice(2);
-const files = ['src', 'test']
+const files = ['src', 'testkit', 'test']
   .flatMap((d) => findTests(d))
   .filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)))
   .sort();

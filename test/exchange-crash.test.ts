@@ -6,7 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { fixedClock, seededRandom } from '../src/card/runtime.ts';
+import { fixedClock, seededRandom } from '../src/base/runtime.ts';
 import { InstitutionRegistry } from '../src/platform/domain/institutions.ts';
 import { exportFile } from '../src/platform/exchange/export.ts';
 import { importFile } from '../src/platform/exchange/import.ts';

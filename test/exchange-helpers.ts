@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import type { Kysely } from 'kysely';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { seededRandom } from '../src/card/runtime.ts';
+import { seededRandom } from '../src/base/runtime.ts';
 import { PlatformService } from '../src/platform/domain/service.ts';
 import type { Caller } from '../src/platform/domain/institutions.ts';
 import { exportFile } from '../src/platform/exchange/export.ts';

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { seededRandom } from '../src/card/runtime.ts';
+import { seededRandom } from '../src/base/runtime.ts';
 import { buildServer } from '../src/platform/api/server.ts';
 import { ProvinceClient } from '../src/platform/city/client.ts';
 import { cityRound } from '../src/platform/city/run.ts';

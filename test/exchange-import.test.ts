@@ -14,7 +14,7 @@ import type { ImportReport } from '../src/platform/exchange/import.ts';
 import type { PlatformDb } from '../src/platform/storage/db.ts';
 import { PlatformService } from '../src/platform/domain/service.ts';
 import type { Caller } from '../src/platform/domain/institutions.ts';
-import { seededRandom } from '../src/card/runtime.ts';
+import { seededRandom } from '../src/base/runtime.ts';
 import { CITY, CITY_B, cityWith, exportUp, snapshot, tempDir } from './exchange-helpers.ts';
 import { TestClock, dbTargets, skipLoudly } from './platform-helpers.ts';
 

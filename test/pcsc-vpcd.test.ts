@@ -4,8 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { toHex } from '../src/card/apdu.ts';
-import { TEST_CARD_NUMBER, makeTestCard, tlv } from '../src/cos/card/testing.ts';
-import { pcscUnavailableReason, startPcscSession } from '../src/cos/card/pcscd-harness.ts';
+import { TEST_CARD_NUMBER, makeTestCard, tlv } from '../testkit/card-rig.ts';
+import { pcscUnavailableReason, startPcscSession } from '../testkit/pcscd/harness.ts';
 
 test(
   'integration: opensc-tool drives the virtual card through pcscd + vpcd',

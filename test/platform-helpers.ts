@@ -3,8 +3,8 @@
 import { randomBytes } from 'node:crypto';
 import type { TestContext } from 'node:test';
 import pg from 'pg';
-import { seededRandom } from '../src/card/runtime.ts';
-import type { Clock } from '../src/card/runtime.ts';
+import { seededRandom } from '../src/base/runtime.ts';
+import type { Clock } from '../src/base/runtime.ts';
 import { toWireTime } from '../src/platform/domain/format.ts';
 import { computeCheckDigit } from '../src/codes/index.ts';
 import type { IssuedCredentials, Role } from '../src/platform/domain/institutions.ts';

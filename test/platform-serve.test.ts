@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { systemClock } from '../src/card/runtime.ts';
+import { systemClock } from '../src/base/runtime.ts';
 import { startProvince } from '../src/platform/province.ts';
 import { ensureDemoData } from '../src/platform/seed/demo.ts';
 

@@ -9,7 +9,7 @@ import { getProfile } from '../src/card/profiles/index.ts';
 import { createDemoSam } from '../src/cos/sam/demo.ts';
 import { ReaderAgent } from '../src/apps/agent/server.ts';
 import { Reader } from '../src/reader/reader.ts';
-import { DEMO_SAM_PIN, createDemoCard } from '../src/reader/testing.ts';
+import { DEMO_SAM_PIN, createDemoCard } from '../testkit/reader-rig.ts';
 import { MemoryReaderDevice } from '../src/reader/transports/memory.ts';
 
 const CHROMIUM = '/usr/bin/chromium';

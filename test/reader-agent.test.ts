@@ -18,7 +18,7 @@ import { loadOrCreateToken } from '../src/apps/agent/token.ts';
 import { ReaderError } from '../src/reader/errors.ts';
 import { encounterFiles } from '../src/reader/locate.ts';
 import { Reader } from '../src/reader/reader.ts';
-import { DEMO_SAM_PIN, createDemoCard, sampleLayoutValues } from '../src/reader/testing.ts';
+import { DEMO_SAM_PIN, createDemoCard, sampleLayoutValues } from '../testkit/reader-rig.ts';
 import { MemoryReaderDevice } from '../src/reader/transports/memory.ts';
 
 const profile = getProfile('national');

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { buildProgram } from '../src/apps/cli/main.ts';
 import { saveCard } from '../src/cos/persist.ts';
 import { encounterFiles } from '../src/reader/locate.ts';
-import { createDemoCard, createDemoRig, sampleLayoutValues } from '../src/reader/testing.ts';
+import { createDemoCard, createDemoRig, sampleLayoutValues } from '../testkit/reader-rig.ts';
 
 async function runCli(args: string[]): Promise<string> {
   const out: string[] = [];

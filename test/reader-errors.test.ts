@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { getProfile } from '../src/card/profiles/index.ts';
-import { seededRandom } from '../src/card/runtime.ts';
+import { seededRandom } from '../src/base/runtime.ts';
 import { personaliseCard } from '../src/cos/card/state.ts';
 import { VirtualCard } from '../src/cos/card/virtual-card.ts';
 import { generateMasterKeys } from '../src/cos/keys.ts';
@@ -19,7 +19,7 @@ import {
   createDemoCard,
   createDemoRig,
   sampleLayoutValues,
-} from '../src/reader/testing.ts';
+} from '../testkit/reader-rig.ts';
 import { MemoryReaderDevice } from '../src/reader/transports/memory.ts';
 
 const profile = getProfile('national');

@@ -9,7 +9,7 @@ import { sm2Verify } from '../src/cos/sm2.ts';
 import { sm2DigestForSigning } from '../src/cos/sm2.ts';
 import { allLocations, encounterFiles, locate } from '../src/reader/locate.ts';
 import { createStandardApi } from '../src/reader/standard-api.ts';
-import { createDemoRig, sampleLayoutValues, sampleTlvValues } from '../src/reader/testing.ts';
+import { createDemoRig, sampleLayoutValues, sampleTlvValues } from '../testkit/reader-rig.ts';
 
 const apiValues = (loc: ReturnType<typeof locate>, seed: number): Record<string, string> => {
   const v = sampleTlvValues(loc.ef.elements!, seed);

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { encounterFiles, fileOfSection } from '../src/reader/locate.ts';
-import { createDemoRig, sampleLayoutValues, sampleTlvValues, type DemoRig } from '../src/reader/testing.ts';
+import { createDemoRig, sampleLayoutValues, sampleTlvValues, type DemoRig } from '../testkit/reader-rig.ts';
 
 const tlvValues = (rig: DemoRig, section: string, seed: number) =>
   sampleTlvValues(fileOfSection(rig.profile, section).ef.elements!, seed);

@@ -8,7 +8,7 @@ import { createDemoSam } from '../src/cos/sam/demo.ts';
 import { encounterFiles } from '../src/reader/locate.ts';
 import { HealthCardOperations } from '../src/reader/operations.ts';
 import { Reader } from '../src/reader/reader.ts';
-import { DEMO_SAM_PIN, createDemoCard, createDemoRig, sampleLayoutValues } from '../src/reader/testing.ts';
+import { DEMO_SAM_PIN, createDemoCard, createDemoRig, sampleLayoutValues } from '../testkit/reader-rig.ts';
 import { MemoryReaderDevice } from '../src/reader/transports/memory.ts';
 import { createStandardApi } from '../src/reader/standard-api.ts';
 

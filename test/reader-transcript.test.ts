@@ -7,7 +7,7 @@ import { createDemoSam } from '../src/cos/sam/demo.ts';
 import { encounterFiles } from '../src/reader/locate.ts';
 import { HealthCardOperations } from '../src/reader/operations.ts';
 import { Reader } from '../src/reader/reader.ts';
-import { DEMO_SAM_PIN, createDemoCard, sampleLayoutValues } from '../src/reader/testing.ts';
+import { DEMO_SAM_PIN, createDemoCard, sampleLayoutValues } from '../testkit/reader-rig.ts';
 import { MemoryReaderDevice } from '../src/reader/transports/memory.ts';
 import { RecordingDevice, ReplayDevice, TranscriptReplayError } from '../src/reader/transports/transcript.ts';
 

@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { CONSOLE_CSP, registerConsole } from '../src/apps/web/index.ts';
 import { maskIdNumber as platformMaskId } from '../src/codes/index.ts';
-import { seededRandom } from '../src/card/runtime.ts';
+import { seededRandom } from '../src/base/runtime.ts';
 import { buildServer } from '../src/platform/api/server.ts';
 import { INTERFACES } from '../src/platform/contracts.ts';
 import { passwordDigest as platformDigest, sm3Hex as platformSm3 } from '../src/platform/domain/secrets.ts';

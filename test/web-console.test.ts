@@ -10,7 +10,7 @@ import type { TestContext } from 'node:test';
 import { chromium } from 'playwright-core';
 import type { BrowserContext, Page } from 'playwright-core';
 import { registerConsole } from '../src/apps/web/index.ts';
-import { systemClock } from '../src/card/runtime.ts';
+import { systemClock } from '../src/base/runtime.ts';
 import { startProvince } from '../src/platform/province.ts';
 import type { RunningProvince } from '../src/platform/province.ts';
 import { DEMO_INSTITUTIONS, demoPassword, ensureDemoData } from '../src/platform/seed/demo.ts';

@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { type CardContentsInput, contentsToFileImages, fileImagesToContents } from './contents.ts';
 import { CardDataError } from './errors.ts';
 import type { CardProfile } from './image.ts';
-import { recordFor, seeded, valuesFor, type Rng } from './models/test-support.ts';
+import { recordFor, seeded, valuesFor, type Rng } from '../../testkit/card-values.ts';
 import { findEfByPath, getProfile, listEfs, pathName, PROFILES } from './profiles/index.ts';
 
 function randomContents(r: Rng, profile: CardProfile): CardContentsInput {

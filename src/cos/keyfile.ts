@@ -5,7 +5,7 @@
 import { closeSync, fchmodSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import type { CardProfile, KeySpec } from '../card/image.ts';
-import type { Random } from '../card/runtime.ts';
+import type { Random } from '../base/runtime.ts';
 import { sm4EncryptEcb } from './crypto.ts';
 import { generateMasterKeys, keySlot, type MasterKeySet } from './keys.ts';
 import {

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { toHex } from '../card/apdu.ts';
-import { TestTerminal, makeTestCard, tlv } from './card/testing.ts';
+import { TestTerminal, makeTestCard, tlv } from '../../testkit/card-rig.ts';
 import { VirtualCard } from './card/virtual-card.ts';
 import { loadCard, saveCard, serializeCard } from './persist.ts';
 

@@ -6,11 +6,11 @@ import assert from 'node:assert/strict';
 import { command, fromHex, toHex } from '../card/apdu.ts';
 import type { ResponseApdu } from '../card/apdu.ts';
 import { cityFactor } from '../card/factors.ts';
-import { seededRandom } from '../card/runtime.ts';
-import type { Random } from '../card/runtime.ts';
+import { seededRandom } from '../base/runtime.ts';
+import type { Random } from '../base/runtime.ts';
 import { authCryptogram, padIso, secureMessagingMac, sm4EncryptEcb } from './crypto.ts';
 import { deriveCardKey, masterKeyFor, processKey } from './keys.ts';
-import { TEST_CITY, makeTestCard, tlv } from './card/testing.ts';
+import { TEST_CITY, makeTestCard, tlv } from '../../testkit/card-rig.ts';
 import type { VirtualCard } from './card/virtual-card.ts';
 import {
   TranscriptMismatchError,

@@ -7,8 +7,8 @@
 // reproduces every challenge and therefore every cryptogram and MAC byte for byte.
 import { decodeCommand, encodeCommand, encodeResponse, fromHex, toHex } from '../card/apdu.ts';
 import type { CommandApdu, ResponseApdu } from '../card/apdu.ts';
-import { replayRandom } from '../card/runtime.ts';
-import type { Random } from '../card/runtime.ts';
+import { replayRandom } from '../base/runtime.ts';
+import type { Random } from '../base/runtime.ts';
 import type { CardConnection, Transport } from '../card/transport.ts';
 
 export const TRANSCRIPT_TYPE = 'rhc-apdu-transcript';

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import type { AddressInfo, Socket } from 'node:net';
 import { fromHex, toHex } from '../card/apdu.ts';
-import { makeTestCard } from './card/testing.ts';
+import { makeTestCard } from '../../testkit/card-rig.ts';
 import { FrameReader, VpcdBridge, frame } from './vpcd.ts';
 
 function fakeVpcd(): Promise<{

@@ -1,8 +1,8 @@
 // Starts the province platform: database (migrated), service, HTTP server with every binding; stops it
 // cleanly (flushes the audit trail). Used by `rhc serve --role province` and `rhc start`.
 import type { FastifyInstance } from 'fastify';
-import { systemClock, systemRandom } from '../card/runtime.ts';
-import type { Clock, Random } from '../card/runtime.ts';
+import { systemClock, systemRandom } from '../base/runtime.ts';
+import type { Clock, Random } from '../base/runtime.ts';
 import { buildServer } from './api/server.ts';
 import { PlatformService } from './domain/service.ts';
 import { describeDatabaseUrl, openDatabase } from './storage/db.ts';

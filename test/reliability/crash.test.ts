@@ -10,21 +10,21 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { systemClock } from '../../src/card/runtime.ts';
+import { systemClock } from '../../src/base/runtime.ts';
 import { exportFile } from '../../src/platform/exchange/export.ts';
 import { bulkLoad } from '../../src/platform/seed/bulk.ts';
 import { openDatabase } from '../../src/platform/storage/db.ts';
-import { login, prepareDb } from '../../src/platform/loadgen/client.ts';
+import { login, prepareDb } from '../../testkit/load/client.ts';
 import {
   checkConsistency,
   idNumber,
   issuanceBody,
   send,
   statusBody,
-} from '../../src/platform/loadgen/crash.ts';
-import type { LedgerEntry } from '../../src/platform/loadgen/crash.ts';
-import { writeSuiteResult } from '../../src/platform/loadgen/results.ts';
-import { startServerProcess } from '../../src/platform/loadgen/server-process.ts';
+} from '../../testkit/load/crash.ts';
+import type { LedgerEntry } from '../../testkit/load/crash.ts';
+import { writeSuiteResult } from '../../testkit/load/results.ts';
+import { startServerProcess } from '../../testkit/load/server-process.ts';
 import { envNumber, postgresTemp, skipLoudly, sqliteTemp } from './helpers.ts';
 import type { TempDb } from './helpers.ts';
 

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { openDatabase } from '../../src/platform/storage/db.ts';
-import { login, postJson, prepareDb } from '../../src/platform/loadgen/client.ts';
+import { login, postJson, prepareDb } from '../../testkit/load/client.ts';
 import {
   exchangeCases,
   gatewayCases,
@@ -16,10 +16,10 @@ import {
   runHostile,
   soapCases,
   soapOperations,
-} from '../../src/platform/loadgen/hostile.ts';
-import type { HostileSummary, OpenApiDoc } from '../../src/platform/loadgen/hostile.ts';
-import { writeSuiteResult } from '../../src/platform/loadgen/results.ts';
-import { startServerProcess } from '../../src/platform/loadgen/server-process.ts';
+} from '../../testkit/load/hostile.ts';
+import type { HostileSummary, OpenApiDoc } from '../../testkit/load/hostile.ts';
+import { writeSuiteResult } from '../../testkit/load/results.ts';
+import { startServerProcess } from '../../testkit/load/server-process.ts';
 import { postgresTemp, skipLoudly, sqliteTemp } from './helpers.ts';
 import type { TempDb } from './helpers.ts';
 

@@ -6,8 +6,8 @@
 // RHC_SOAK_SECONDS (default 20) sets the length; the 10-minute run lives in bench/reliability.bench.ts.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { writeSuiteResult } from '../../src/platform/loadgen/results.ts';
-import { soak } from '../../src/platform/loadgen/soak.ts';
+import { writeSuiteResult } from '../../testkit/load/results.ts';
+import { soak } from '../../testkit/load/soak.ts';
 import { envNumber, postgresTemp, skipLoudly, sqliteTemp } from './helpers.ts';
 import type { TempDb } from './helpers.ts';
 

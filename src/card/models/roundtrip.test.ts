@@ -11,7 +11,7 @@ import { listEfs, pathName, PROFILES } from '../profiles/index.ts';
 import { decodeIndexFile, encodeIndexFile } from './index-file.ts';
 import { decodePhotoFile, encodePhotoFile } from './photo.ts';
 import { decodeRecord, encodeRecord } from './record.ts';
-import { recordFor, seeded, valuesFor } from './test-support.ts';
+import { recordFor, seeded, valuesFor } from '../../../testkit/card-values.ts';
 import { decodeTlvFile, encodeTlvFile } from './tlv-file.ts';
 import type { IndexFlag } from './types.ts';
 

@@ -5,7 +5,7 @@ import { getProfile } from '../../card/profiles/index.ts';
 import { demoMasterKeys } from '../keys.ts';
 import { createDemoPki } from '../pki.ts';
 import { newCard } from './issue.ts';
-import { TestTerminal } from './testing.ts';
+import { TestTerminal } from '../../../testkit/card-rig.ts';
 import { VirtualCard } from './virtual-card.ts';
 
 const ID = '11010519491231002X';

@@ -5,9 +5,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { toHex } from '../../card/apdu.ts';
 import type { EfSpec } from '../../card/image.ts';
-import { seededRandom } from '../../card/runtime.ts';
+import { seededRandom } from '../../base/runtime.ts';
 import { describeSw } from '../../card/status-words.ts';
-import { TestTerminal, makeTestCard } from './testing.ts';
+import { TestTerminal, makeTestCard } from '../../../testkit/card-rig.ts';
 import { ProfileTree } from './tree.ts';
 
 function rng(seed: number): {

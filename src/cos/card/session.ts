@@ -2,7 +2,7 @@
 // security state, challenge, pending response) and the helpers shared by the handlers.
 import type { CommandApdu, ResponseApdu } from '../../card/apdu.ts';
 import type { AccessCondition, DfSpec, EfSpec, KeySpec } from '../../card/image.ts';
-import type { Random } from '../../card/runtime.ts';
+import type { Random } from '../../base/runtime.ts';
 import { SW } from '../../card/status-words.ts';
 import { processKey } from '../keys.ts';
 import { secureMessagingMac, equalBytes, sm4DecryptEcb, unpadIso } from '../crypto.ts';

@@ -3,11 +3,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { toHex } from '../../card/apdu.ts';
-import { seededRandom } from '../../card/runtime.ts';
+import { seededRandom } from '../../base/runtime.ts';
 import { deserializeCard, serializeCard } from '../persist.ts';
 import { FileMemory } from './nvm.ts';
 import type { CardState } from './state.ts';
-import { TestTerminal, makeTestCard, tlv } from './testing.ts';
+import { TestTerminal, makeTestCard, tlv } from '../../../testkit/card-rig.ts';
 import { VirtualCard } from './virtual-card.ts';
 
 function cloneState(s: CardState): CardState {

@@ -4,7 +4,7 @@ import { fromHex, toHex } from '../../card/apdu.ts';
 import { describeSw } from '../../card/status-words.ts';
 import { authCryptogram } from '../crypto.ts';
 import { processKey } from '../keys.ts';
-import { TEST_CARD_NUMBER, TestTerminal, hex2, makeTestCard, tlv } from './testing.ts';
+import { TEST_CARD_NUMBER, TestTerminal, hex2, makeTestCard, tlv } from '../../../testkit/card-rig.ts';
 
 const ascii = (s: string): Uint8Array => new TextEncoder().encode(s);
 

@@ -2,7 +2,7 @@
 // (pki.ts createDemoPki) and PIN 123456. Everything here is reproducible by anyone — tests, training and
 // demos only; never personalise a real card with it.
 import type { CardProfile } from '../../card/image.ts';
-import type { Random } from '../../card/runtime.ts';
+import type { Random } from '../../base/runtime.ts';
 import { demoMasterKeys } from '../keys.ts';
 import { createDemoPki, DEMO_PKI_IDENTITY } from '../pki.ts';
 import { VirtualSam } from './virtual-sam.ts';

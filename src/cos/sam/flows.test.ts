@@ -6,7 +6,7 @@ import { decodeCommand, fromHex, toHex, type ResponseApdu } from '../../card/apd
 import { cityFactor } from '../../card/factors.ts';
 import type { KeySpec } from '../../card/image.ts';
 import { getProfile } from '../../card/profiles/index.ts';
-import { seededRandom } from '../../card/runtime.ts';
+import { seededRandom } from '../../base/runtime.ts';
 import {
   authCryptogram,
   equalBytes,

@@ -4,7 +4,7 @@ import { inspect } from 'node:util';
 import { decodeCommand, fromHex, toHex, type ResponseApdu } from '../../card/apdu.ts';
 import { describeSw } from '../../card/status-words.ts';
 import { getProfile } from '../../card/profiles/index.ts';
-import { seededRandom } from '../../card/runtime.ts';
+import { seededRandom } from '../../base/runtime.ts';
 import { CardRemovedError } from '../../card/transport.ts';
 import { sm3 } from '../crypto.ts';
 import { demoMasterKeys } from '../keys.ts';

@@ -14,7 +14,7 @@ import {
   type ResponseApdu,
 } from '../../card/apdu.ts';
 import type { CardProfile, KeySpec } from '../../card/image.ts';
-import { systemRandom, type Random } from '../../card/runtime.ts';
+import { systemRandom, type Random } from '../../base/runtime.ts';
 import { SW } from '../../card/status-words.ts';
 import { CardRemovedError, type CardConnection } from '../../card/transport.ts';
 import { sm4CbcMacBlock, sm4EncryptEcb } from '../crypto.ts';

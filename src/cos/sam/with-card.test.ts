@@ -6,9 +6,9 @@ import { command, fromHex, toHex, type CommandApdu, type ResponseApdu } from '..
 import { cardFactorFromAtr, cityFactor } from '../../card/factors.ts';
 import type { KeySpec } from '../../card/image.ts';
 import { getProfile } from '../../card/profiles/index.ts';
-import { seededRandom } from '../../card/runtime.ts';
+import { seededRandom } from '../../base/runtime.ts';
 import type { CardConnection } from '../../card/transport.ts';
-import { makeTestCard } from '../card/testing.ts';
+import { makeTestCard } from '../../../testkit/card-rig.ts';
 import { createDemoSam } from './index.ts';
 
 const profile = getProfile('national');

@@ -14,7 +14,7 @@ import { TIME_WINDOW_SECONDS } from '../domain/institutions.ts';
 import { sameHex, sm3Hex, sm4DecryptBase64, sm4EncryptBase64 } from '../domain/secrets.ts';
 import type { PlatformService } from '../domain/service.ts';
 import { RhcError } from '../errors.ts';
-import type { Clock } from '../../card/runtime.ts';
+import type { Clock } from '../../base/runtime.ts';
 import { toProblem } from './problems.ts';
 import { API_PREFIX } from './rest.ts';
 import { parseInput } from './validation.ts';

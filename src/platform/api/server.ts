@@ -14,7 +14,7 @@ import { API_PREFIX, registerRest } from './rest.ts';
 import { registerSoap } from './soap.ts';
 import { registerGateway, soapInvokeHandler } from './envelope.ts';
 import { exchangeRoutes } from '../exchange/http.ts';
-import type { Clock } from '../../card/runtime.ts';
+import type { Clock } from '../../base/runtime.ts';
 
 export interface ServerOptions {
   /** The clock of the service (timestamp windows of the envelope bindings). */

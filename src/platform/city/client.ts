@@ -6,7 +6,7 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { Clock } from '../../card/runtime.ts';
+import type { Clock } from '../../base/runtime.ts';
 import { toWireTime } from '../domain/format.ts';
 import { passwordDigest, sm3Hex } from '../domain/secrets.ts';
 import { EXCHANGE_PREFIX } from '../exchange/http.ts';

@@ -8,7 +8,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { PostgresAdapter, sql } from 'kysely';
 import type { Kysely, Transaction } from 'kysely';
-import type { Clock } from '../../card/runtime.ts';
+import type { Clock } from '../../base/runtime.ts';
 import type { Database } from '../storage/schema.ts';
 import { insertSqliteRows } from '../storage/sqlite-insert.ts';
 import { sm3Hex } from './secrets.ts';

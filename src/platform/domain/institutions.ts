@@ -10,7 +10,7 @@
 // so a replayed write within a token's life does not apply twice.
 import { createHmac } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { Clock, Random } from '../../card/runtime.ts';
+import type { Clock, Random } from '../../base/runtime.ts';
 import { RhcError } from '../errors.ts';
 import type { Database } from '../storage/schema.ts';
 import { parseWireTime } from './format.ts';

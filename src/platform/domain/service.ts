@@ -3,7 +3,7 @@
 // operations log and the list changes, and is idempotent by (institution, business code, serialNo).
 import { sql } from 'kysely';
 import type { Kysely, Transaction, Updateable } from 'kysely';
-import type { Clock, Random } from '../../card/runtime.ts';
+import type { Clock, Random } from '../../base/runtime.ts';
 import type * as C from '../contracts.ts';
 import { RhcError, errorEntry } from '../errors.ts';
 import type { ErrorName } from '../errors.ts';

@@ -7,7 +7,7 @@
 import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import { sql } from 'kysely';
-import type { Clock } from '../../card/runtime.ts';
+import type { Clock } from '../../base/runtime.ts';
 import { toWireDate } from '../domain/format.ts';
 import { regionPrefix } from '../domain/institutions.ts';
 import type { PlatformDb } from '../storage/db.ts';

@@ -7,7 +7,7 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import type { Kysely, Transaction } from 'kysely';
-import type { Clock } from '../../card/runtime.ts';
+import type { Clock } from '../../base/runtime.ts';
 import { toWireDate, toWireTime } from '../domain/format.ts';
 import { CARD_STATUS, OP_TYPES } from '../domain/lifecycle.ts';
 import { regionPrefix } from '../domain/institutions.ts';

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Clock } from '../../card/runtime.ts';
+import type { Clock } from '../../base/runtime.ts';
 import type { Caller } from '../domain/institutions.ts';
 import type { PlatformService } from '../domain/service.ts';
 import { RhcError } from '../errors.ts';

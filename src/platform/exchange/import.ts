@@ -5,7 +5,7 @@
 import { open, readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { sql } from 'kysely';
-import type { Clock } from '../../card/runtime.ts';
+import type { Clock } from '../../base/runtime.ts';
 import { toWireDate } from '../domain/format.ts';
 import type { AuditTrail } from '../domain/audit.ts';
 import type { PlatformDb } from '../storage/db.ts';

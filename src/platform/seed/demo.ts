@@ -1,8 +1,8 @@
 // Demo data for `npm start`: on an empty database, a province admin, the Xi'an city platform, two demo
 // hospitals and a few thousand synthetic residents with cards in every state. Demo passwords are derived
 // from a fixed seed so every start can print them — they are DEMO credentials, never for production.
-import { seededRandom } from '../../card/runtime.ts';
-import type { Clock } from '../../card/runtime.ts';
+import { seededRandom } from '../../base/runtime.ts';
+import type { Clock } from '../../base/runtime.ts';
 import { toWireDate, toWireTime } from '../domain/format.ts';
 import type { IssuedCredentials, NewInstitution } from '../domain/institutions.ts';
 import type { PlatformService } from '../domain/service.ts';

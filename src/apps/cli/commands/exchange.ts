@@ -3,7 +3,7 @@
 import { stat, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
-import { systemClock } from '../../../card/runtime.ts';
+import { systemClock } from '../../../base/runtime.ts';
 import { applyDownFile } from '../../../platform/exchange/down.ts';
 import { exportFile } from '../../../platform/exchange/export.ts';
 import { parseFileName } from '../../../platform/exchange/format.ts';

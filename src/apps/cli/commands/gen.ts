@@ -4,7 +4,7 @@
 import type { Command } from 'commander';
 import { toWireDate } from '../../../platform/domain/format.ts';
 import { bulkLoad } from '../../../platform/seed/bulk.ts';
-import { generateFiles, progressBar } from '../../../platform/loadgen/gen-files.ts';
+import { generateFiles, progressBar } from '../../../platform/seed/gen-files.ts';
 import { describeDatabaseUrl, openDatabase, resolveDatabaseUrl } from '../../../platform/storage/db.ts';
 
 interface GenCliOptions {

@@ -2,7 +2,7 @@
 // platform and their users. `add` and `user add` print the new credentials ONCE (the platform keeps only
 // SM3(password)).
 import type { Command } from 'commander';
-import { systemClock, systemRandom } from '../../../card/runtime.ts';
+import { systemClock, systemRandom } from '../../../base/runtime.ts';
 import { commandGroup } from '../main.ts';
 import {
   InstitutionRegistry,

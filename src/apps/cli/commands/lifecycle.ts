@@ -1,7 +1,7 @@
 // `rhc lifecycle expire [--db URL]`: runs the expiry sweep now (the server runs it hourly and at start):
 // active cards past valid_until → 60 失效, with operations log and whitelist deletions.
 import type { Command } from 'commander';
-import { systemClock, systemRandom } from '../../../card/runtime.ts';
+import { systemClock, systemRandom } from '../../../base/runtime.ts';
 import { commandGroup } from '../main.ts';
 import { PlatformService } from '../../../platform/domain/service.ts';
 import { openDatabase, resolveDatabaseUrl } from '../../../platform/storage/db.ts';

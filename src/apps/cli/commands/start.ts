@@ -1,7 +1,7 @@
 // `rhc start` (what `npm start` runs): the province platform on SQLite (./data/rhc.db by default) with demo
 // data generated on the first start, printing the URLs and the DEMO credentials.
 import type { Command } from 'commander';
-import { systemClock } from '../../../card/runtime.ts';
+import { systemClock } from '../../../base/runtime.ts';
 import { describeUrls, startProvince, stopOnSignals } from '../../../platform/province.ts';
 import { ensureDemoData } from '../../../platform/seed/demo.ts';
 import type { DemoSummary } from '../../../platform/seed/demo.ts';

@@ -20,8 +20,8 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { VirtualCard } from './virtual-card.ts';
-import { VpcdCardThread } from './vpcd-card-thread.ts';
+import type { VirtualCard } from '../../src/cos/card/virtual-card.ts';
+import { VpcdCardThread } from '../../src/cos/card/vpcd-card-thread.ts';
 
 const LOCK_DIR = join(tmpdir(), 'rhc-pcscd.lock');
 const CONFIG_PREFIX = 'rhc-pcscd-';

@@ -1,19 +1,19 @@
 // Test support: a personalised national card and a "terminal" that plays the SAM side with crypto.ts /
 // keys.ts directly (independent of the virtual SAM), so card tests check the card against the spec's
 // formulas rather than against another component of RHC.
-import { decodeResponse, encodeCommand, fromHex, toHex } from '../../card/apdu.ts';
-import type { CommandApdu, ResponseApdu } from '../../card/apdu.ts';
-import { cityFactor } from '../../card/factors.ts';
-import type { CardProfile } from '../../card/image.ts';
-import { getProfile } from '../../card/profiles/index.ts';
-import { seededRandom } from '../../card/runtime.ts';
-import type { Random } from '../../card/runtime.ts';
-import { authCryptogram, padIso, secureMessagingMac, sm4EncryptEcb } from '../crypto.ts';
-import { deriveCardKey, demoMasterKeys, masterKeyFor, processKey } from '../keys.ts';
-import type { MasterKeySet } from '../keys.ts';
-import { personaliseCard } from './state.ts';
-import type { CardState, FileImage } from './state.ts';
-import { VirtualCard } from './virtual-card.ts';
+import { decodeResponse, encodeCommand, fromHex, toHex } from '../src/card/apdu.ts';
+import type { CommandApdu, ResponseApdu } from '../src/card/apdu.ts';
+import { cityFactor } from '../src/card/factors.ts';
+import type { CardProfile } from '../src/card/image.ts';
+import { getProfile } from '../src/card/profiles/index.ts';
+import { seededRandom } from '../src/base/runtime.ts';
+import type { Random } from '../src/base/runtime.ts';
+import { authCryptogram, padIso, secureMessagingMac, sm4EncryptEcb } from '../src/cos/crypto.ts';
+import { deriveCardKey, demoMasterKeys, masterKeyFor, processKey } from '../src/cos/keys.ts';
+import type { MasterKeySet } from '../src/cos/keys.ts';
+import { personaliseCard } from '../src/cos/card/state.ts';
+import type { CardState, FileImage } from '../src/cos/card/state.ts';
+import { VirtualCard } from '../src/cos/card/virtual-card.ts';
 
 /** Chip maker 'RH' ‖ card maker 'CK' ‖ serial 00 00 00 2A. */
 export const TEST_HISTORICAL = fromHex('5248434B0000002A');

@@ -2,8 +2,8 @@
 // for the residents of seed/synthetic.ts: deterministic per card, a few visits a year since issuance, each
 // visit a sequence of treatment steps (§10.7) in one department (§10.6) at a hospital of the card's city.
 // Code tables are data below, drawn from the spec; nothing is invented beyond the spec's values.
-import { seededRandom } from '../../card/runtime.ts';
-import type { SyntheticCard } from '../seed/synthetic.ts';
+import { seededRandom } from '../../base/runtime.ts';
+import type { SyntheticCard } from './synthetic.ts';
 
 /** §10.6 example department codes (subject ‖ sub-subject). */
 const DEPARTMENTS = [

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runFuzz } from './fuzz.ts';
+import { runFuzz } from './cos-fuzz.ts';
 
 test('20 000 fuzzed APDUs: no exception, well-formed answers, no write without a right', () => {
   for (const seed of [1, 2]) {

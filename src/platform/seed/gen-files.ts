@@ -8,14 +8,14 @@ import { mkdir } from 'node:fs/promises';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import iconv from 'iconv-lite';
-import { syntheticResidents } from '../seed/synthetic.ts';
-import type { GenOptions, SyntheticCard, SyntheticResident } from '../seed/synthetic.ts';
+import { syntheticResidents } from './synthetic.ts';
+import type { GenOptions, SyntheticCard, SyntheticResident } from './synthetic.ts';
 import { visitsOf } from './visits.ts';
 import type { SyntheticVisit } from './visits.ts';
 
 // the columns of the generated files are the synthetic rows' fields, shared with the bulk loader
-export { CARD_COLUMNS, RESIDENT_COLUMNS } from '../seed/synthetic.ts';
-import { CARD_COLUMNS, RESIDENT_COLUMNS } from '../seed/synthetic.ts';
+export { CARD_COLUMNS, RESIDENT_COLUMNS } from './synthetic.ts';
+import { CARD_COLUMNS, RESIDENT_COLUMNS } from './synthetic.ts';
 export const VISIT_COLUMNS = [
   'card_no',
   'chip_serial',

@@ -1,7 +1,7 @@
 // Child-process entry: starts the province platform on an ephemeral loopback port and prints ONE JSON line
 // `{"ready":true,"baseUrl":…,"pid":…}` on stdout, so a parent (test, bench) can load it, sample its RSS and
 // kill -9 it. Config comes as one JSON argument (ServeChildConfig). Stops cleanly on SIGTERM.
-import { startProvince, stopOnSignals } from '../province.ts';
+import { startProvince, stopOnSignals } from '../../src/platform/province.ts';
 
 export interface ServeChildConfig {
   dbUrl: string;

@@ -4,10 +4,10 @@
 // FAILED (5xx other than the SOAP Fault SOAP 1.1 prescribes, code 9001, an uncoded answer, a leak of
 // a local file, a dropped connection). After each batch it asks /api/v1/health: the server must survive.
 import { createHmac, randomBytes } from 'node:crypto';
-import { ERROR_CATALOGUE } from '../errors.ts';
-import { envelopeDigest } from '../api/envelope.ts';
-import { sm4EncryptBase64 } from '../domain/secrets.ts';
-import { toWireTime } from '../domain/format.ts';
+import { ERROR_CATALOGUE } from '../../src/platform/errors.ts';
+import { envelopeDigest } from '../../src/platform/api/envelope.ts';
+import { sm4EncryptBase64 } from '../../src/platform/domain/secrets.ts';
+import { toWireTime } from '../../src/platform/domain/format.ts';
 import { sampleOf, stringLeaves, withValue } from './hostile-values.ts';
 import type { JsonSchema } from './hostile-values.ts';
 

@@ -1,7 +1,7 @@
 // Seeded random VALID values for every element/field spec, for round-trip property tests (test support
 // only; no dependency). xorshift-style PRNG so failures reproduce from the seed.
-import { computeCheckDigit, getCodeTable } from '../../codes/index.ts';
-import type { FieldSpec, RecordLayout, TlvElementSpec } from '../image.ts';
+import { computeCheckDigit, getCodeTable } from '../src/codes/index.ts';
+import type { FieldSpec, RecordLayout, TlvElementSpec } from '../src/card/image.ts';
 
 export interface Rng {
   int(n: number): number; // 0 … n-1

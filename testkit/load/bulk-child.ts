@@ -1,9 +1,9 @@
 // Child-process entry: bulk-loads synthetic residents/cards (seed/bulk.ts, the `rhc gen` path) into a
 // database and prints one JSON line with the counts, the seconds and the peak RSS of this process — the
 // "memory of a 1 M-record import" figure needs the import alone in its process.
-import { toWireDate } from '../domain/format.ts';
-import { bulkLoad } from '../seed/bulk.ts';
-import { openDatabase } from '../storage/db.ts';
+import { toWireDate } from '../../src/platform/domain/format.ts';
+import { bulkLoad } from '../../src/platform/seed/bulk.ts';
+import { openDatabase } from '../../src/platform/storage/db.ts';
 import { peakRssOf, rssOf } from './rss.ts';
 
 const cfg = JSON.parse(process.argv[2] ?? '{}') as { dbUrl: string; residents: number; seed?: number };

@@ -1,24 +1,24 @@
 // Demo rig for tests, benchmarks, `rhc card dump` and `rhc agent --virtual`: a personalised virtual card with
 // the demo keys and demo PKI, the demo SAM (PIN 123456), an in-memory reader, and sample values built from the
 // profile's element specs (so they follow the layout data, not hand-written per field).
-import { encodeTlvRecord } from '../card/tlv.ts';
-import { fromHex, toHex } from '../card/apdu.ts';
-import type { CardProfile, RecordLayout, TlvElementSpec } from '../card/image.ts';
-import { recordFor, seeded, valuesFor } from '../card/models/test-support.ts';
-import { getProfile } from '../card/profiles/index.ts';
-import { seededRandom } from '../card/runtime.ts';
-import { demoMasterKeys } from '../cos/keys.ts';
-import { createDemoPki, type DemoPki } from '../cos/pki.ts';
-import { personaliseCard, type FileImage } from '../cos/card/state.ts';
-import { VirtualCard } from '../cos/card/virtual-card.ts';
-import { DEMO_SAM_PIN, createDemoSam } from '../cos/sam/demo.ts';
+import { encodeTlvRecord } from '../src/card/tlv.ts';
+import { fromHex, toHex } from '../src/card/apdu.ts';
+import type { CardProfile, RecordLayout, TlvElementSpec } from '../src/card/image.ts';
+import { recordFor, seeded, valuesFor } from './card-values.ts';
+import { getProfile } from '../src/card/profiles/index.ts';
+import { seededRandom } from '../src/base/runtime.ts';
+import { demoMasterKeys } from '../src/cos/keys.ts';
+import { createDemoPki, type DemoPki } from '../src/cos/pki.ts';
+import { personaliseCard, type FileImage } from '../src/cos/card/state.ts';
+import { VirtualCard } from '../src/cos/card/virtual-card.ts';
+import { DEMO_SAM_PIN, createDemoSam } from '../src/cos/sam/demo.ts';
 
 export { DEMO_SAM_PIN };
-import type { VirtualSam } from '../cos/sam/virtual-sam.ts';
-import { allLocations } from './locate.ts';
-import { HealthCardOperations } from './operations.ts';
-import { Reader } from './reader.ts';
-import { MemoryReaderDevice } from './transports/memory.ts';
+import type { VirtualSam } from '../src/cos/sam/virtual-sam.ts';
+import { allLocations } from '../src/reader/locate.ts';
+import { HealthCardOperations } from '../src/reader/operations.ts';
+import { Reader } from '../src/reader/reader.ts';
+import { MemoryReaderDevice } from '../src/reader/transports/memory.ts';
 
 /** GB 11643-valid demo ID (checksum digit computed), never a real person's. */
 export const DEMO_CARD_NUMBER = '11010519491231002X';

@@ -1,15 +1,15 @@
 // HTTP client side of the reliability harness: prepares a database (institutions registered, optional bulk
 // cards) before a server process opens it, authenticates over REST (RHC_C0001) and posts JSON.
 import { randomBytes } from 'node:crypto';
-import { toWireDate, toWireTime } from '../domain/format.ts';
-import { InstitutionRegistry } from '../domain/institutions.ts';
-import type { IssuedCredentials, Role } from '../domain/institutions.ts';
-import { passwordDigest, sm3Hex } from '../domain/secrets.ts';
-import { bulkLoad } from '../seed/bulk.ts';
-import type { BulkResult } from '../seed/bulk.ts';
-import { openDatabase } from '../storage/db.ts';
-import type { OpenOptions } from '../storage/db.ts';
-import { systemClock, systemRandom } from '../../card/runtime.ts';
+import { toWireDate, toWireTime } from '../../src/platform/domain/format.ts';
+import { InstitutionRegistry } from '../../src/platform/domain/institutions.ts';
+import type { IssuedCredentials, Role } from '../../src/platform/domain/institutions.ts';
+import { passwordDigest, sm3Hex } from '../../src/platform/domain/secrets.ts';
+import { bulkLoad } from '../../src/platform/seed/bulk.ts';
+import type { BulkResult } from '../../src/platform/seed/bulk.ts';
+import { openDatabase } from '../../src/platform/storage/db.ts';
+import type { OpenOptions } from '../../src/platform/storage/db.ts';
+import { systemClock, systemRandom } from '../../src/base/runtime.ts';
 
 export interface PreparedDb {
   /** city 610100 (may issue and change status in 6101xx) and a hospital (verifies cards). */

@@ -3,7 +3,7 @@
 // server's RSS is sampled. Used by test/reliability/soak.test.ts (short) and bench/reliability.bench.ts (long).
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openDatabase } from '../storage/db.ts';
+import { openDatabase } from '../../src/platform/storage/db.ts';
 import { runAutocannon } from './autocannon.ts';
 import type { LoadResult } from './autocannon.ts';
 import { login, prepareDb } from './client.ts';

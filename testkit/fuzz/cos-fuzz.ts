@@ -3,11 +3,11 @@
 // (including real authentications and SM writes, so that rights are sometimes held). Checks: no exception
 // escapes, every answer is a well-formed R-APDU whose SW is in STATUS_WORDS, and no file changes unless
 // the right of its access condition was held before the command.
-import { decodeResponse, toHex } from '../../card/apdu.ts';
-import { seededRandom } from '../../card/runtime.ts';
-import { describeSw } from '../../card/status-words.ts';
-import { TestTerminal, makeTestCard } from './testing.ts';
-import type { VirtualCard } from './virtual-card.ts';
+import { decodeResponse, toHex } from '../../src/card/apdu.ts';
+import { seededRandom } from '../../src/base/runtime.ts';
+import { describeSw } from '../../src/card/status-words.ts';
+import { TestTerminal, makeTestCard } from '../card-rig.ts';
+import type { VirtualCard } from '../../src/cos/card/virtual-card.ts';
 
 export interface FuzzReport {
   apdus: number;

@@ -1,7 +1,7 @@
 // Runs a bulk load in a child process (bulk-child.ts) and returns its counts, time and peak RSS.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import type { BulkResult } from '../seed/bulk.ts';
+import type { BulkResult } from '../../src/platform/seed/bulk.ts';
 
 export interface ChildBulkResult extends BulkResult {
   /** RSS of the child after start-up, before loading (bytes). */

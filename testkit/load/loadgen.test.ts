@@ -6,13 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import iconv from 'iconv-lite';
-import { generateFiles } from './gen-files.ts';
+import { generateFiles } from '../../src/platform/seed/gen-files.ts';
 import { classify, soapOperations } from './hostile.ts';
 import type { HostileCase } from './hostile.ts';
 import { sampleOf, stringLeaves, withValue } from './hostile-values.ts';
 import { RssSampler } from './rss.ts';
-import { visitsOf } from './visits.ts';
-import type { SyntheticCard } from '../seed/synthetic.ts';
+import { visitsOf } from '../../src/platform/seed/visits.ts';
+import type { SyntheticCard } from '../../src/platform/seed/synthetic.ts';
 
 const kase = (binding: HostileCase['binding'], mustRefuse = true): HostileCase => ({
   binding,

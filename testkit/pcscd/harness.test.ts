@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseOpenscOutput } from './pcscd-harness.ts';
+import { parseOpenscOutput } from './harness.ts';
 
 test('opensc-tool output is parsed into data and SW, whatever the ASCII column looks like', () => {
   const out = [

@@ -2,8 +2,8 @@
 // answer if one came back), so after kill -9 and a restart it can re-send the unanswered writes with the
 // SAME request ids and check the database: every acknowledged write is there, every write applied exactly
 // once, the operations log agrees with the card states, list versions only grow.
-import { computeCheckDigit } from '../../codes/index.ts';
-import { openDatabase } from '../storage/db.ts';
+import { computeCheckDigit } from '../../src/codes/index.ts';
+import { openDatabase } from '../../src/platform/storage/db.ts';
 import { postJson } from './client.ts';
 
 export interface LedgerEntry {
