@@ -13,5 +13,7 @@ export interface CodeTable {
   en: string;
   /** Standard and spec section the values come from. */
   source: string;
+  /** How the codes were chosen where the spec is silent. */
+  note?: string;
   entries: readonly CodeEntry[];
 }

@@ -1,41 +1,42 @@
-// Registry of every code table, in the order `rhc codes list` shows them.
+// Registry of every code table, in the order `rhc codes list` shows them. The tables are data (one JSON
+// file each: id, zh, en, source, an optional note on how the codes were chosen, entries).
 import type { CodeTable } from '../types.ts';
-import { aboBloodGroupTable } from './abo-blood-group.ts';
-import { addressTypeTable } from './address-type.ts';
-import { cardOperationTypeTable } from './card-operation-type.ts';
-import { cardStatusReasonTable } from './card-status-reason.ts';
-import { cardStatusTable } from './card-status.ts';
-import { departmentSubjectTable } from './department-subject.ts';
-import { educationTable } from './education.ts';
-import { ethnicityTable } from './ethnicity.ts';
-import { idDocumentTypeTable } from './id-document-type.ts';
-import { maritalStatusTable } from './marital-status.ts';
-import { medicalWarningFlagTable } from './medical-warning-flag.ts';
-import { occupationTable } from './occupation.ts';
-import { paymentMethodTable } from './payment-method.ts';
-import { relationshipTable } from './relationship.ts';
-import { rhBloodGroupTable } from './rh-blood-group.ts';
-import { sexTable } from './sex.ts';
-import { terminalTypeTable } from './terminal-type.ts';
-import { treatmentStepTable } from './treatment-step.ts';
+import sex from './sex.json' with { type: 'json' };
+import ethnicity from './ethnicity.json' with { type: 'json' };
+import idDocumentType from './id-document-type.json' with { type: 'json' };
+import education from './education.json' with { type: 'json' };
+import maritalStatus from './marital-status.json' with { type: 'json' };
+import occupation from './occupation.json' with { type: 'json' };
+import relationship from './relationship.json' with { type: 'json' };
+import addressType from './address-type.json' with { type: 'json' };
+import paymentMethod from './payment-method.json' with { type: 'json' };
+import aboBloodGroup from './abo-blood-group.json' with { type: 'json' };
+import rhBloodGroup from './rh-blood-group.json' with { type: 'json' };
+import medicalWarningFlag from './medical-warning-flag.json' with { type: 'json' };
+import departmentSubject from './department-subject.json' with { type: 'json' };
+import treatmentStep from './treatment-step.json' with { type: 'json' };
+import terminalType from './terminal-type.json' with { type: 'json' };
+import cardStatus from './card-status.json' with { type: 'json' };
+import cardStatusReason from './card-status-reason.json' with { type: 'json' };
+import cardOperationType from './card-operation-type.json' with { type: 'json' };
 
 export const ALL_TABLES: readonly CodeTable[] = [
-  sexTable,
-  ethnicityTable,
-  idDocumentTypeTable,
-  educationTable,
-  maritalStatusTable,
-  occupationTable,
-  relationshipTable,
-  addressTypeTable,
-  paymentMethodTable,
-  aboBloodGroupTable,
-  rhBloodGroupTable,
-  medicalWarningFlagTable,
-  departmentSubjectTable,
-  treatmentStepTable,
-  terminalTypeTable,
-  cardStatusTable,
-  cardStatusReasonTable,
-  cardOperationTypeTable,
+  sex,
+  ethnicity,
+  idDocumentType,
+  education,
+  maritalStatus,
+  occupation,
+  relationship,
+  addressType,
+  paymentMethod,
+  aboBloodGroup,
+  rhBloodGroup,
+  medicalWarningFlag,
+  departmentSubject,
+  treatmentStep,
+  terminalType,
+  cardStatus,
+  cardStatusReason,
+  cardOperationType,
 ];
