@@ -101,3 +101,22 @@ export function recordFor(r: Rng, layout: RecordLayout, signed: boolean): Record
     layout.fields.filter((f) => signed || f.role !== 'sig'),
   );
 }
+
+/** A small valid outpatient record (card-format.md §5.6), shared by the golden and contents tests. */
+export function minimalOutpatientValues(): Record<string, string> {
+  return {
+    institutionName: '西安市第一医院',
+    institutionOrgCode: '12345678-9',
+    visitDateTime: '20240315093000',
+    outpatientNumber: 'MZ0001',
+    departmentName: '内科',
+    paymentMethodCode: '07',
+    symptom1Name: '感冒',
+    symptom1Code: 'R05',
+    diagnosis1Date: '20240315',
+    diagnosis1Name: '感冒',
+    diagnosis1Code: 'J00',
+    symptom1OnsetDateTime: '20240314200000',
+    symptom1DurationDays: '1',
+  };
+}

@@ -5,7 +5,13 @@ import { describe, it } from 'node:test';
 import { type CardContentsInput, contentsToFileImages, fileImagesToContents } from './contents.ts';
 import { CardDataError } from './errors.ts';
 import type { CardProfile } from './image.ts';
-import { recordFor, seeded, valuesFor, type Rng } from '../../testkit/card-values.ts';
+import {
+  minimalOutpatientValues,
+  recordFor,
+  seeded,
+  valuesFor,
+  type Rng,
+} from '../../testkit/card-values.ts';
 import { findEfByPath, getProfile, listEfs, pathName, PROFILES } from './profiles/index.ts';
 
 function randomContents(r: Rng, profile: CardProfile): CardContentsInput {
@@ -55,7 +61,7 @@ describe('card contents', () => {
     const images = contentsToFileImages(national, {
       holder: { name: '李堃' },
       inpatient: [null, null, null],
-      outpatient: [null, { ...minimalOutpatient() }],
+      outpatient: [null, { ...minimalOutpatientValues() }],
       allergies: [{ allergenName: '花粉', reaction: '皮疹' }],
     });
     assert.equal(images.get('DDF1/EF05')?.records?.length, 10);
@@ -88,7 +94,7 @@ describe('card contents', () => {
 
   it('a slot whose index flag is FF reads as null even when its file holds data', () => {
     const national = getProfile('national');
-    const images = contentsToFileImages(national, { inpatient: [], outpatient: [minimalOutpatient()] });
+    const images = contentsToFileImages(national, { inpatient: [], outpatient: [minimalOutpatientValues()] });
     images.set('DDF1/DF03/EF06', {
       records: [Uint8Array.of(0xff), ...Array.from({ length: 4 }, () => Uint8Array.of(0xff))],
     });
@@ -132,21 +138,3 @@ describe('card contents', () => {
     assert.throws(bad({ holder: { name: null } }), code('NOT_A_STRING'));
   });
 });
-
-function minimalOutpatient(): Record<string, string> {
-  return {
-    institutionName: '西安市第一医院',
-    institutionOrgCode: '12345678-9',
-    visitDateTime: '20240315093000',
-    outpatientNumber: 'MZ0001',
-    departmentName: '内科',
-    paymentMethodCode: '07',
-    symptom1Name: '感冒',
-    symptom1Code: 'R05',
-    diagnosis1Date: '20240315',
-    diagnosis1Name: '感冒',
-    diagnosis1Code: 'J00',
-    symptom1OnsetDateTime: '20240314200000',
-    symptom1DurationDays: '1',
-  };
-}

@@ -4,6 +4,7 @@
 // iconv-lite): 李 C0EE 堃 88D2 王 CDF5 𠮷 9534B235 陕西省卫生厅 C9C2 CEF7 CAA1 CEC0 C9FA CCFC …
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { minimalOutpatientValues } from '../../../testkit/card-values.ts';
 import { CardDataError } from '../errors.ts';
 import type { EfSpec } from '../image.ts';
 import { ALLERGY_LAYOUT } from '../layouts/allergy.ts';
@@ -351,7 +352,7 @@ describe('bad input names the field', () => {
       () => encodeTlvFile(holderEf(), { birthDate: '19000229' }),
       coded('INVALID_DATE', 'birthDate'),
     );
-    const ed = { ...minimalOutpatient(), visitDateTime: '20240315246000' };
+    const ed = { ...minimalOutpatientValues(), visitDateTime: '20240315246000' };
     assert.throws(() => encodeRecord(OUTPATIENT_LAYOUT, ed), coded('INVALID_DATE', 'visitDateTime'));
   });
 
@@ -388,7 +389,7 @@ describe('bad input names the field', () => {
     assert.doesNotThrow(() => encodeTlvFile(occ, { occupation: '201' })); // 大类 2 + finer digits
     assert.throws(() => encodeTlvFile(occ, { occupation: '9' }), coded('UNKNOWN_CODE', 'occupation'));
     assert.throws(() => encodeTlvFile(occ, { maritalStatus: '99' }), coded('UNKNOWN_CODE', 'maritalStatus'));
-    const ed = { ...minimalOutpatient(), paymentMethodCode: '55' };
+    const ed = { ...minimalOutpatientValues(), paymentMethodCode: '55' };
     assert.throws(() => encodeRecord(OUTPATIENT_LAYOUT, ed), coded('UNKNOWN_CODE', 'paymentMethodCode'));
   });
 
@@ -416,7 +417,7 @@ describe('bad input names the field', () => {
       () => encodeTlvFile(holderEf(), { sex: 1 } as unknown as Record<string, string>),
       coded('NOT_A_STRING', 'sex'),
     );
-    const { visitDateTime: _omit, ...noVisit } = minimalOutpatient();
+    const { visitDateTime: _omit, ...noVisit } = minimalOutpatientValues();
     assert.throws(() => encodeRecord(OUTPATIENT_LAYOUT, noVisit), coded('MISSING_REQUIRED', 'visitDateTime'));
     assert.doesNotThrow(() => encodeRecord(OUTPATIENT_LAYOUT, noVisit, { checkRequired: false }));
   });
@@ -428,24 +429,6 @@ describe('bad input names the field', () => {
     );
   });
 });
-
-function minimalOutpatient(): Record<string, string> {
-  return {
-    institutionName: '西安市第一医院',
-    institutionOrgCode: '12345678-9',
-    visitDateTime: '20240315093000',
-    outpatientNumber: 'MZ0001',
-    departmentName: '内科',
-    paymentMethodCode: '07',
-    symptom1Name: '感冒',
-    symptom1Code: 'R05',
-    diagnosis1Date: '20240315',
-    diagnosis1Name: '感冒',
-    diagnosis1Code: 'J00',
-    symptom1OnsetDateTime: '20240314200000',
-    symptom1DurationDays: '1',
-  };
-}
 
 describe('photo and warnings', () => {
   it('photo: not a JPEG, too large, largest accepted', () => {
