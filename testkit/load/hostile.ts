@@ -388,89 +388,64 @@ export function gatewayCases(doc: OpenApiDoc, c: Credentials, bodyLimit: number)
 
 /** File-exchange routes (not in the OpenAPI document): auth, traversal and injection in names. */
 export function exchangeCases(c: Credentials): HostileCase[] {
-  const cases: HostileCase[] = [];
-  const auth = { authorization: `Bearer ${c.token}` };
-  const add = (
-    endpoint: string,
-    kind: string,
-    method: 'GET' | 'PUT',
-    path: string,
-    headers: Record<string, string>,
-    body?: string,
-  ) =>
-    cases.push({
+  const octets = { 'content-type': 'application/octet-stream' };
+  const sqlText = encodeURIComponent("' OR 1=1 --");
+  // Each route: a valid request (sent with every token variant) and its injection cases (sent with a valid token).
+  const routes: {
+    endpoint: string;
+    method: 'GET' | 'PUT';
+    valid: { path: string; headers?: Record<string, string>; body?: string };
+    attacks: [kind: string, path: string, body?: string][];
+  }[] = [
+    {
+      endpoint: 'PUT /api/v1/exchange/files/:name',
+      method: 'PUT',
+      valid: { path: '/api/v1/exchange/files/KXX_610100_20260601_0001.txt', headers: octets, body: 'x' },
+      attacks: [
+        ['path-traversal', '/api/v1/exchange/files/..%2F..%2F..%2Fetc%2Fpasswd', 'x'],
+        ['name-sql', `/api/v1/exchange/files/${encodeURIComponent("KXX' OR '1'='1")}`, 'x'],
+        [
+          'name-garbage-content',
+          '/api/v1/exchange/files/KXX_610100_20260601_0001.txt',
+          '\u0000\u0001garbage\r\n'.repeat(100),
+        ],
+      ],
+    },
+    {
+      endpoint: 'GET /api/v1/exchange/lists/:type',
+      method: 'GET',
+      valid: { path: '/api/v1/exchange/lists/SHMD' },
+      attacks: [
+        ['type-sql', `/api/v1/exchange/lists/${encodeURIComponent("SHMD' OR 1=1 --")}`],
+        ['have-sql', `/api/v1/exchange/lists/SHMD?have=${sqlText}`],
+      ],
+    },
+    {
+      endpoint: 'GET /api/v1/exchange/status',
+      method: 'GET',
+      valid: { path: '/api/v1/exchange/status?type=KXX' },
+      attacks: [['type-sql', `/api/v1/exchange/status?type=${encodeURIComponent("KXX' OR 1=1 --")}`]],
+    },
+  ];
+  const bearer = (tok: string | undefined): Record<string, string> =>
+    tok ? { authorization: `Bearer ${tok}` } : {};
+  return routes.flatMap((r) => {
+    const headers = r.valid.headers ?? {};
+    const one = (kind: string, path: string, tok: string | undefined, body?: string): HostileCase => ({
       binding: 'exchange',
-      endpoint,
+      endpoint: r.endpoint,
       kind,
-      method,
+      method: r.method,
       path,
-      headers,
+      headers: { ...headers, ...bearer(tok) },
       ...(body !== undefined ? { body } : {}),
       mustRefuse: true,
     });
-  const put = 'PUT /api/v1/exchange/files/:name';
-  const up = '/api/v1/exchange/files/';
-  for (const [kind, tok] of tokenVariants(c))
-    add(
-      put,
-      kind,
-      'PUT',
-      `${up}KXX_610100_20260601_0001.txt`,
-      { 'content-type': 'application/octet-stream', ...(tok ? { authorization: `Bearer ${tok}` } : {}) },
-      'x',
-    );
-  add(
-    put,
-    'path-traversal',
-    'PUT',
-    `${up}..%2F..%2F..%2Fetc%2Fpasswd`,
-    { 'content-type': 'application/octet-stream', ...auth },
-    'x',
-  );
-  add(
-    put,
-    'name-sql',
-    'PUT',
-    `${up}${encodeURIComponent("KXX' OR '1'='1")}`,
-    { 'content-type': 'application/octet-stream', ...auth },
-    'x',
-  );
-  add(
-    put,
-    'name-garbage-content',
-    'PUT',
-    `${up}KXX_610100_20260601_0001.txt`,
-    { 'content-type': 'application/octet-stream', ...auth },
-    '\u0000\u0001garbage\r\n'.repeat(100),
-  );
-  const lists = 'GET /api/v1/exchange/lists/:type';
-  for (const [kind, tok] of tokenVariants(c))
-    add(lists, kind, 'GET', '/api/v1/exchange/lists/SHMD', tok ? { authorization: `Bearer ${tok}` } : {});
-  add(lists, 'type-sql', 'GET', `/api/v1/exchange/lists/${encodeURIComponent("SHMD' OR 1=1 --")}`, auth);
-  add(
-    lists,
-    'have-sql',
-    'GET',
-    `/api/v1/exchange/lists/SHMD?have=${encodeURIComponent("' OR 1=1 --")}`,
-    auth,
-  );
-  const status = 'GET /api/v1/exchange/status';
-  for (const [kind, tok] of tokenVariants(c))
-    add(
-      status,
-      kind,
-      'GET',
-      '/api/v1/exchange/status?type=KXX',
-      tok ? { authorization: `Bearer ${tok}` } : {},
-    );
-  add(
-    status,
-    'type-sql',
-    'GET',
-    `/api/v1/exchange/status?type=${encodeURIComponent("KXX' OR 1=1 --")}`,
-    auth,
-  );
-  return cases;
+    return [
+      ...tokenVariants(c).map(([kind, tok]) => one(kind, r.valid.path, tok, r.valid.body)),
+      ...r.attacks.map(([kind, path, body]) => one(kind, path, c.token, body)),
+    ];
+  });
 }
 
 // ---------- classification and running ----------

@@ -2,25 +2,21 @@
 // compare a warm-up window with the end of a run (growth) and report the peak.
 import { readFileSync, writeFileSync } from 'node:fs';
 
-/** RSS of `pid` in bytes, or undefined if the process is gone (or /proc is unavailable). */
-export function rssOf(pid: number): number | undefined {
+/** A `kB` field of /proc/PID/status in bytes, or undefined if the process is gone (or /proc is unavailable). */
+function statusKb(pid: number, field: 'VmRSS' | 'VmHWM'): number | undefined {
   try {
-    const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    const m = new RegExp(`^${field}:\\s+(\\d+)\\s+kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return m ? Number(m[1]) * 1024 : undefined;
   } catch {
     return undefined;
   }
 }
 
+/** RSS of `pid` in bytes, or undefined if the process is gone. */
+export const rssOf = (pid: number): number | undefined => statusKb(pid, 'VmRSS');
+
 /** Peak RSS ever reached by `pid` (VmHWM), in bytes. */
-export function peakRssOf(pid: number): number | undefined {
-  try {
-    const m = /^VmHWM:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) * 1024 : undefined;
-  } catch {
-    return undefined;
-  }
-}
+export const peakRssOf = (pid: number): number | undefined => statusKb(pid, 'VmHWM');
 
 /**
  * Resets the peak RSS (VmHWM) of `pid` to its current RSS (Linux: `5` into /proc/PID/clear_refs), so the
