@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { startAgent } from '../../agent/start.ts';
 import { DEMO_SAM_PIN } from '../../../cos/sam/demo.ts';
+import { usageError } from '../usage.ts';
 
 interface AgentCliOptions {
   port: string;
@@ -42,7 +43,7 @@ export function register(program: Command): void {
     .action(async (o: AgentCliOptions) => {
       const port = Number(o.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535)
-        throw Object.assign(new Error(`端口无效 invalid port: ${o.port}`), { exitCode: 2 });
+        throw usageError(`端口无效 invalid port: ${o.port}`);
       const { agent, url, tokenFile, tokenCreated } = await startAgent({ ...o, port, origins: o.origin });
       console.log(`读卡代理已启动 reader agent listening on ${url}`);
       console.log(`  示例页面 example page: ${url}/   接口说明 OpenAPI: ${url}/openapi.json`);

@@ -14,6 +14,7 @@ import { createDemoPki } from '../../../cos/pki.ts';
 import { loadCard, saveCard } from '../../../cos/persist.ts';
 import { VPCD_DEFAULT_PORT, VpcdBridge } from '../../../cos/vpcd.ts';
 import { commandGroup } from '../main.ts';
+import { usageError } from '../usage.ts';
 
 interface NewOptions {
   out: string;
@@ -26,10 +27,6 @@ interface NewOptions {
   keys?: string;
   lock: boolean;
   force?: boolean;
-}
-
-function usage(message: string): Error {
-  return Object.assign(new Error(message), { exitCode: 2 });
 }
 
 export function register(program: Command): void {
@@ -52,14 +49,14 @@ export function register(program: Command): void {
     .option('--force', '覆盖已有文件 overwrite an existing file')
     .action((opts: NewOptions) => {
       if (existsSync(opts.out) && !opts.force)
-        throw usage(`文件已存在 file exists: ${opts.out} (use --force to overwrite)`);
+        throw usageError(`文件已存在 file exists: ${opts.out} (use --force to overwrite)`);
       const profile = getProfile(opts.profile);
       let masterKeys;
       let issuerCertificate;
       if (opts.keys) {
         const file = loadKeyFile(opts.keys);
         if (file.profileId !== profile.id)
-          throw usage(`密钥文件属于卡配置 ${file.profileId} key file is for profile ${file.profileId}`);
+          throw usageError(`密钥文件属于卡配置 ${file.profileId} key file is for profile ${file.profileId}`);
         masterKeys = file.masterKeys;
         issuerCertificate = file.pki.issuerCertificate;
       } else {
@@ -102,7 +99,7 @@ export function register(program: Command): void {
     .option('--port <port>', 'vpcd 端口 port', String(VPCD_DEFAULT_PORT))
     .action(async (file: string, opts: { host: string; port: string }) => {
       const port = Number(opts.port);
-      if (!Number.isInteger(port) || port < 1 || port > 65535) throw usage(`--port: ${opts.port}`);
+      if (!Number.isInteger(port) || port < 1 || port > 65535) throw usageError(`--port: ${opts.port}`);
       const state = loadCard(file);
       const vc = new VirtualCard(state, { onChange: (s) => saveCard(file, s) });
       const bridge = new VpcdBridge(vc, {

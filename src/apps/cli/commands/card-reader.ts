@@ -22,6 +22,7 @@ import { MemoryReaderDevice } from '../../../reader/transports/memory.ts';
 import { PcscReaderDevice } from '../../../reader/transports/pcsc.ts';
 import { readWholeCard, writeWholeCard } from '../../../reader/whole-card.ts';
 import { commandGroup } from '../main.ts';
+import { usageError } from '../usage.ts';
 
 interface SamOptions {
   keys?: string;
@@ -119,10 +120,7 @@ async function openPcsc(
 ): Promise<{ ops: HealthCardOperations; reader: Reader; rootPublicKey?: string }> {
   const profile = getProfile(opts.profile);
   if (!opts.samReader && !opts.virtualSam)
-    throw Object.assign(
-      new Error('需要 --sam-reader NAME 或 --virtual-sam need --sam-reader NAME or --virtual-sam'),
-      { exitCode: 2 },
-    );
+    throw usageError('需要 --sam-reader NAME 或 --virtual-sam need --sam-reader NAME or --virtual-sam');
   const v = opts.virtualSam ? virtualSam(profile, opts) : undefined;
   const device = await PcscReaderDevice.open({ reader: opts.reader, samReader: opts.samReader, sam: v?.sam });
   const reader = new Reader(device, { profile });

@@ -9,7 +9,7 @@ import {
   regionFullName,
 } from '../../../codes/index.ts';
 import { commandGroup } from '../main.ts';
-import { usageError, usageErrorsExitWith2 } from './id.ts';
+import { usageError, usageErrorsExitWith2 } from '../usage.ts';
 
 function tableOrUsageError(id: string): ReturnType<typeof getCodeTable> {
   try {

@@ -3,6 +3,8 @@
 import { stat, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
+import { addCityOptions, cityRunOptions, type CityCliOptions } from '../city-options.ts';
+import { usageError as usage } from '../usage.ts';
 import { systemClock } from '../../../base/runtime.ts';
 import { applyDownFile } from '../../../platform/exchange/down.ts';
 import { exportFile } from '../../../platform/exchange/export.ts';
@@ -14,8 +16,6 @@ import { TYPES, typeByCli } from '../../../platform/exchange/layouts.ts';
 import { openDatabase, resolveDatabaseUrl } from '../../../platform/storage/db.ts';
 import type { PlatformDb } from '../../../platform/storage/db.ts';
 import { runCity } from '../../../platform/city/run.ts';
-
-const usage = (msg: string) => Object.assign(new Error(msg), { exitCode: 2 });
 
 async function withDb<T>(url: string | undefined, fn: (p: PlatformDb) => Promise<T>): Promise<T> {
   const p = await openDatabase(resolveDatabaseUrl(url));
@@ -188,57 +188,28 @@ export function register(program: Command): void {
       if (refused) process.exitCode = 3;
     });
 
-  g.command('city')
-    .description(
-      '运行市级平台 / run a city platform: exchange scheduler (upload new data, pull lists, resume after downtime) and, with --port, the interfaces for its hospitals',
-    )
-    .requiredOption('--region <code>', 'city region code, e.g. 610100')
-    .requiredOption('--province <url>', 'province platform base URL')
-    .requiredOption('--org <code>', 'this city platform’s institution code at the province')
-    .option('--user <name>', 'user name at the province', 'admin')
-    .option('--password <pw>', 'password at the province (default $RHC_PROVINCE_PASSWORD)')
+  addCityOptions(
+    g
+      .command('city')
+      .description(
+        '运行市级平台 / run a city platform: exchange scheduler (upload new data, pull lists, resume after downtime) and, with --port, the interfaces for its hospitals',
+      ),
+    true,
+  )
     .option('--db <url>', 'city database URL')
-    .option('--dir <dir>', 'working directory for outgoing/incoming files', './data/exchange')
-    .option('--interval <seconds>', 'seconds between rounds', '60')
     .option('--once', 'run one round and exit')
     .option('--port <port>', 'also serve the platform interfaces for the city’s hospitals on this port')
     .option('--host <host>', 'listen address for --port', '127.0.0.1')
-    .action(
-      async (o: {
-        region: string;
-        province: string;
-        org: string;
-        user: string;
-        password?: string;
-        db?: string;
-        dir: string;
-        interval: string;
-        once?: boolean;
-        port?: string;
-        host: string;
-      }) => {
-        const password = o.password ?? process.env.RHC_PROVINCE_PASSWORD;
-        if (!password) throw usage('--password or $RHC_PROVINCE_PASSWORD is required');
-        if (!/^\d{6}$/.test(o.region)) throw usage('--region <6 digits>');
-        const interval = Number(o.interval);
-        if (!(interval > 0)) throw usage('--interval must be a positive number of seconds');
-        const run = await runCity({
-          dbUrl: resolveDatabaseUrl(o.db),
-          region: o.region,
-          provinceUrl: o.province.replace(/\/$/, ''),
-          orgCode: o.org,
-          userName: o.user,
-          password,
-          dir: o.dir,
-          intervalSeconds: interval,
-          once: !!o.once,
-          ...(o.port !== undefined ? { port: Number(o.port), host: o.host } : {}),
-        });
-        if (!o.once) {
-          const stop = () => void run.stop().then(() => process.exit(0));
-          process.once('SIGINT', stop);
-          process.once('SIGTERM', stop);
-        }
-      },
-    );
+    .action(async (o: CityCliOptions & { once?: boolean; port?: string; host: string }) => {
+      const run = await runCity({
+        ...cityRunOptions(o),
+        once: !!o.once,
+        ...(o.port !== undefined ? { port: Number(o.port), host: o.host } : {}),
+      });
+      if (!o.once) {
+        const stop = () => void run.stop().then(() => process.exit(0));
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      }
+    });
 }

@@ -6,6 +6,7 @@ import { toWireDate } from '../../../platform/domain/format.ts';
 import { bulkLoad } from '../../../platform/seed/bulk.ts';
 import { generateFiles, progressBar } from '../../../platform/seed/gen-files.ts';
 import { describeDatabaseUrl, openDatabase, resolveDatabaseUrl } from '../../../platform/storage/db.ts';
+import { usageError } from '../usage.ts';
 
 interface GenCliOptions {
   residents: string;
@@ -19,9 +20,9 @@ interface GenCliOptions {
 
 async function writeFiles(n: number, o: GenCliOptions, outDir: string): Promise<void> {
   if (o.encoding !== 'utf8' && o.encoding !== 'gb18030')
-    throw Object.assign(new Error(`bad --encoding ${o.encoding} (utf8 | gb18030)`), { exitCode: 2 });
+    throw usageError(`bad --encoding ${o.encoding} (utf8 | gb18030)`);
   if (o.visitsUntil !== undefined && !/^\d{8}$/.test(o.visitsUntil))
-    throw Object.assign(new Error(`bad --visits-until ${o.visitsUntil} (yyyyMMdd)`), { exitCode: 2 });
+    throw usageError(`bad --visits-until ${o.visitsUntil} (yyyyMMdd)`);
   const r = await generateFiles(n, {
     outDir,
     encoding: o.encoding,
@@ -46,8 +47,7 @@ export function register(program: Command): void {
     .option('--visits-until <yyyyMMdd>', '同时生成就诊记录 / also generate visit histories (with --out)')
     .action(async (o: GenCliOptions) => {
       const n = Number(o.residents);
-      if (!Number.isInteger(n) || n <= 0)
-        throw Object.assign(new Error(`bad --residents ${o.residents}`), { exitCode: 2 });
+      if (!Number.isInteger(n) || n <= 0) throw usageError(`bad --residents ${o.residents}`);
       if (o.out) return writeFiles(n, o, o.out);
       const url = resolveDatabaseUrl(o.db);
       const p = await openDatabase(url);

@@ -1,7 +1,8 @@
 // `rhc id check <ID>`: GB 11643 citizen ID number check (codes layer). Exit 0 valid, 1 invalid, 2 usage error.
-import type { Command, CommanderError } from 'commander';
+import type { Command } from 'commander';
 import { maskIdNumber, validateIdNumber, type IdCheckResult } from '../../../codes/index.ts';
 import { commandGroup } from '../main.ts';
+import { usageError, usageErrorsExitWith2 } from '../usage.ts';
 
 const SEX_LABELS: Record<string, string> = { '1': '男 male', '2': '女 female' };
 
@@ -55,17 +56,4 @@ export function register(program: Command): void {
     });
   usageErrorsExitWith2(id);
   usageErrorsExitWith2(check);
-}
-
-/** A usage error of the codes-layer commands: exits with 2, distinct from "invalid" (1). */
-export function usageError(message: string): Error & { exitCode: number } {
-  return Object.assign(new Error(message), { exitCode: 2 });
-}
-
-/** Commander's own usage errors (missing argument, unknown option) on `cmd` exit with 2 instead of 1. */
-export function usageErrorsExitWith2(cmd: Command): void {
-  cmd.exitOverride((err: CommanderError) => {
-    if (err.exitCode !== 0) err.exitCode = 2;
-    throw err;
-  });
 }

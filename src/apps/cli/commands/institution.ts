@@ -12,6 +12,7 @@ import {
 } from '../../../platform/domain/institutions.ts';
 import type { Role, UserRole } from '../../../platform/domain/institutions.ts';
 import { openDatabase, resolveDatabaseUrl } from '../../../platform/storage/db.ts';
+import { usageError } from '../usage.ts';
 
 async function withRegistry<T>(
   db: string | undefined,
@@ -49,7 +50,7 @@ export function register(program: Command): void {
         json?: boolean;
       }) => {
         if (!(ROLES as readonly string[]).includes(o.role))
-          throw Object.assign(new Error(`--role must be one of ${ROLES.join(', ')}`), { exitCode: 2 });
+          throw usageError(`--role must be one of ${ROLES.join(', ')}`);
         const c = await withRegistry(o.db, (r) =>
           r.add({ code: o.code, name: o.name, role: o.role as Role, regionCode: o.region, userName: o.user }),
         );
@@ -100,7 +101,7 @@ export function register(program: Command): void {
 function userRole(v: string | undefined): UserRole | undefined {
   if (v === undefined) return undefined;
   if (!(USER_ROLES as readonly string[]).includes(v))
-    throw Object.assign(new Error(`--role must be one of ${USER_ROLES.join(', ')}`), { exitCode: 2 });
+    throw usageError(`--role must be one of ${USER_ROLES.join(', ')}`);
   return v as UserRole;
 }
 
@@ -170,8 +171,7 @@ function registerUsers(g: Command): void {
         resetPassword?: boolean;
         db?: string;
       }) => {
-        if (o.disable && o.enable)
-          throw Object.assign(new Error('--disable and --enable exclude each other'), { exitCode: 2 });
+        if (o.disable && o.enable) throw usageError('--disable and --enable exclude each other');
         const role = userRole(o.role);
         const r = await withRegistry(o.db, (reg) =>
           reg.updateUser(o.code, o.user, {
