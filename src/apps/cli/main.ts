@@ -1,10 +1,11 @@
 // The `rhc` command. Each subcommand lives in its own module under ./commands/ and exports
-// `register(program)`; they are loaded in file-name order so features can add commands
-// without editing this file.
+// `register(program)`. A run loads the modules that command-table.ts names for its command; help and
+// unknown commands load every module in file-name order.
 import { Command } from 'commander';
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { COMMAND_MODULES } from './command-table.ts';
 
 export interface CommandModule {
   register(program: Command): void;
@@ -18,26 +19,35 @@ export function commandGroup(program: Command, name: string, description: string
   return program.commands.find((c) => c.name() === name) ?? program.command(name).description(description);
 }
 
-export async function buildProgram(): Promise<Command> {
+export const COMMANDS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'commands');
+
+/** Every command module file, in file-name order. */
+export function commandModuleFiles(): string[] {
+  return readdirSync(COMMANDS_DIR)
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
+    .sort();
+}
+
+/** The program with the modules of `command` registered (all modules when `command` is not in the table). */
+export async function buildProgram(command?: string): Promise<Command> {
   const program = new Command('rhc')
     .description('RHC — Resident Health Card (居民健康卡) platform, card tools and reader agent')
     .showHelpAfterError()
     .exitOverride((err) => {
       throw err;
     });
-  const dir = join(dirname(fileURLToPath(import.meta.url)), 'commands');
-  const files = readdirSync(dir)
-    .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
-    .sort();
+  const files =
+    (command !== undefined && Object.hasOwn(COMMAND_MODULES, command) && COMMAND_MODULES[command]) ||
+    commandModuleFiles();
   for (const file of files) {
-    const mod = (await import(pathToFileURL(join(dir, file)).href)) as CommandModule;
+    const mod = (await import(pathToFileURL(join(COMMANDS_DIR, file)).href)) as CommandModule;
     mod.register(program);
   }
   return program;
 }
 
 export async function main(argv: string[]): Promise<void> {
-  const program = await buildProgram();
+  const program = await buildProgram(argv[2]);
   try {
     await program.parseAsync(argv);
   } catch (err) {
