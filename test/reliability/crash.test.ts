@@ -15,13 +15,7 @@ import { exportFile } from '../../src/platform/exchange/export.ts';
 import { bulkLoad } from '../../src/platform/seed/bulk.ts';
 import { openDatabase } from '../../src/platform/storage/db.ts';
 import { login, prepareDb } from '../../testkit/load/client.ts';
-import {
-  checkConsistency,
-  idNumber,
-  issuanceBody,
-  send,
-  statusBody,
-} from '../../testkit/load/crash.ts';
+import { checkConsistency, idNumber, issuanceBody, send, statusBody } from '../../testkit/load/crash.ts';
 import type { LedgerEntry } from '../../testkit/load/crash.ts';
 import { writeSuiteResult } from '../../testkit/load/results.ts';
 import { startServerProcess } from '../../testkit/load/server-process.ts';
