@@ -103,6 +103,26 @@ test('gen loads valid residents with cards in every state; audit verify detects 
   }
 });
 
+test('gen --region takes a GB/T 2260 city code as well as a prefix; an unknown code is a usage error', async () => {
+  const cityDb = join(dir, 'city.db');
+  assert.match(
+    await run('gen', '--residents', '30', '--region', '610100', '--db', `sqlite:${cityDb}`),
+    /\+30 residents/,
+  );
+  const sqlite = new BetterSqlite3(cityDb);
+  try {
+    const ids = sqlite.prepare('select id_no from residents').all() as { id_no: string }[];
+    assert.equal(ids.length, 30);
+    assert.ok(ids.every((r) => r.id_no.startsWith('6101')));
+  } finally {
+    sqlite.close();
+  }
+  await assert.rejects(
+    run('gen', '--residents', '1', '--region', '619900', '--db', `sqlite:${cityDb}`),
+    (e: { exitCode?: number; message?: string }) => e.exitCode === 2 && /619900/.test(e.message ?? ''),
+  );
+});
+
 test('gen on PostgreSQL goes through the unnest bulk path', async (t) => {
   const url = process.env.RHC_TEST_POSTGRES_URL;
   if (!url) return skipLoudly(t, 'RHC_TEST_POSTGRES_URL not set — PostgreSQL tests SKIPPED');

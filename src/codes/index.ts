@@ -9,6 +9,7 @@ export {
   lookupRegion,
   regionDataVersion,
   regionFullName,
+  regionScopePrefix,
   type RegionInfo,
   type RegionLevel,
 } from './regions.ts';

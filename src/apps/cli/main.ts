@@ -2,7 +2,7 @@
 // `register(program)`. A run loads the modules that command-table.ts names for its command; help and
 // unknown commands load every module in file-name order.
 import { Command } from 'commander';
-import { readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { COMMAND_MODULES } from './command-table.ts';
@@ -28,17 +28,24 @@ export function commandModuleFiles(): string[] {
     .sort();
 }
 
+const PACKAGE_JSON = join(dirname(fileURLToPath(import.meta.url)), '../../../package.json');
+/** The package version `rhc --version` prints. */
+export const RHC_VERSION = (JSON.parse(readFileSync(PACKAGE_JSON, 'utf8')) as { version: string }).version;
+const VERSION_FLAGS = new Set(['-V', '--version']);
+
 /** The program with the modules of `command` registered (all modules when `command` is not in the table). */
 export async function buildProgram(command?: string): Promise<Command> {
   const program = new Command('rhc')
     .description('RHC — Resident Health Card (居民健康卡) platform, card tools and reader agent')
+    .version(RHC_VERSION, '-V, --version', '显示版本 / print the version')
     .showHelpAfterError()
     .exitOverride((err) => {
       throw err;
     });
-  const files =
-    (command !== undefined && Object.hasOwn(COMMAND_MODULES, command) && COMMAND_MODULES[command]) ||
-    commandModuleFiles();
+  const files = VERSION_FLAGS.has(command ?? '')
+    ? []
+    : (command !== undefined && Object.hasOwn(COMMAND_MODULES, command) && COMMAND_MODULES[command]) ||
+      commandModuleFiles();
   for (const file of files) {
     const mod = (await import(pathToFileURL(join(COMMANDS_DIR, file)).href)) as CommandModule;
     mod.register(program);
@@ -46,7 +53,22 @@ export async function buildProgram(command?: string): Promise<Command> {
   return program;
 }
 
+/** What to tell the user when a server cannot listen: which port, and how to choose another. */
+function listenErrorMessage(e: { code?: unknown; port?: unknown; message?: string }): string | undefined {
+  if (e.code !== 'EADDRINUSE' && e.code !== 'EACCES') return undefined;
+  const port = typeof e.port === 'number' ? e.port : undefined;
+  const other = port !== undefined && port < 65535 ? port + 1 : 8081;
+  const what =
+    e.code === 'EADDRINUSE' ? '已被占用 is already in use' : '无权监听 may not be opened by this user';
+  return `端口 ${port ?? ''} ${what} — 换一个端口 choose another: --port ${other}（npm start: PORT=${other} npm start）`;
+}
+
 export async function main(argv: string[]): Promise<void> {
+  // `rhc … | head -1`: the reader went away; that is the end of the output, not a crash.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
   const program = await buildProgram(argv[2]);
   try {
     await program.parseAsync(argv);
@@ -57,7 +79,7 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = e.exitCode ?? 1;
       return;
     }
-    console.error(`rhc: ${e.message ?? String(err)}`);
+    console.error(`rhc: ${listenErrorMessage(e) ?? e.message ?? String(err)}`);
     process.exitCode = typeof e.exitCode === 'number' ? e.exitCode : 1;
   }
 }

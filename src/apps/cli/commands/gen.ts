@@ -2,11 +2,22 @@
 // GB 11643 numbers, names beyond GB 2312, cards in every state, list entries) through the database's bulk
 // path, streaming in chunks — or, with --out, streams them (and visit histories) to TSV files.
 import type { Command } from 'commander';
+import { CodesError, regionScopePrefix } from '../../../codes/index.ts';
 import { toWireDate } from '../../../platform/domain/format.ts';
 import { bulkLoad } from '../../../platform/seed/bulk.ts';
 import { generateFiles, progressBar } from '../../../platform/seed/gen-files.ts';
 import { describeDatabaseUrl, openDatabase, resolveDatabaseUrl } from '../../../platform/storage/db.ts';
 import { usageError } from '../usage.ts';
+
+/** `--region` as a prefix ('61', '6101') or a GB/T 2260 code ('610100', '610113'). */
+function regionOption(value: string): string {
+  try {
+    return regionScopePrefix(value);
+  } catch (err) {
+    if (err instanceof CodesError) throw usageError(`bad --region ${value}: ${err.message}`);
+    throw err;
+  }
+}
 
 interface GenCliOptions {
   residents: string;
@@ -27,7 +38,7 @@ async function writeFiles(n: number, o: GenCliOptions, outDir: string): Promise<
     outDir,
     encoding: o.encoding,
     seed: Number(o.seed),
-    regionPrefix: o.region,
+    regionPrefix: regionOption(o.region),
     ...(o.visitsUntil ? { visitsUntil: o.visitsUntil } : {}),
     onProgress: progressBar(),
   });
@@ -40,7 +51,11 @@ export function register(program: Command): void {
     .description('批量生成合成居民和卡 / bulk-generate synthetic residents and cards')
     .requiredOption('--residents <n>', 'number of residents')
     .option('--seed <s>', 'random seed', '1')
-    .option('--region <prefix>', 'GB/T 2260 prefix of the counties to use', '61')
+    .option(
+      '--region <prefix>',
+      '行政区划代码或前缀 / GB/T 2260 code or prefix of the counties to use (610100, 6101)',
+      '61',
+    )
     .option('--db <url>', 'database URL')
     .option('--out <dir>', '写 TSV 文件而非数据库 / write TSV files instead of loading a database')
     .option('--encoding <enc>', '文件编码 / file encoding for --out: utf8 | gb18030', 'utf8')
@@ -56,7 +71,7 @@ export function register(program: Command): void {
         const bar = progressBar();
         const r = await bulkLoad(p, n, {
           seed: Number(o.seed),
-          regionPrefix: o.region,
+          regionPrefix: regionOption(o.region),
           today: toWireDate(now),
           now: now.toISOString(),
           onProgress: (done) => bar(done, n),

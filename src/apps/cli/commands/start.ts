@@ -7,12 +7,13 @@ import { ensureDemoData } from '../../../platform/seed/demo.ts';
 import type { DemoSummary } from '../../../platform/seed/demo.ts';
 import { resolveDatabaseUrl } from '../../../platform/storage/db.ts';
 import { CONSOLE_PREFIX, registerConsole } from '../../web/index.ts';
+import { parsePort } from '../usage.ts';
 
 export function register(program: Command): void {
   program
     .command('start')
     .description('启动演示平台 / start the province platform with demo data (SQLite)')
-    .option('--port <port>', 'TCP port', '8080')
+    .option('--port <port>', 'TCP port (default $PORT or 8080)', process.env.PORT ?? '8080')
     .option('--host <host>', 'listen address', '127.0.0.1')
     .option('--db <url>', 'database URL (default $RHC_DATABASE_URL or sqlite:./data/rhc.db)')
     .option('--residents <n>', 'synthetic residents on first start', '3000')
@@ -21,7 +22,7 @@ export function register(program: Command): void {
       let demo: DemoSummary | undefined;
       const run = await startProvince({
         dbUrl,
-        port: Number(o.port),
+        port: parsePort(o.port),
         host: o.host,
         logger: false,
         configureApp: registerConsole,
