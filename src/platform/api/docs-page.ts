@@ -1,10 +1,17 @@
 // A self-contained documentation page (no CDN, no external script): it fetches /openapi.json from the
-// same server and renders operations, fields and the result codes.
-export function docsPageHtml(title: string): string {
+// same server and renders operations, fields and the result codes. Its inline script and style carry a
+// per-response nonce, so the page can be served with a strict Content-Security-Policy (docsPageCsp).
+
+/** The policy for the docs page: only its own nonce'd script and style, fetches to the same origin. */
+export function docsPageCsp(nonce: string): string {
+  return `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`;
+}
+
+export function docsPageHtml(title: string, nonce: string): string {
   return `<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>${title}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<style>
+<style nonce="${nonce}">
 body{font:14px/1.5 system-ui,"PingFang SC","Noto Sans CJK SC",sans-serif;margin:0;color:#1d2733}
 header{background:#0b5c8a;color:#fff;padding:12px 24px}header a{color:#cfe8ff}
 main{max-width:1100px;margin:0 auto;padding:16px 24px}
@@ -18,7 +25,7 @@ table{border-collapse:collapse}td,th{border:1px solid #d5dde5;padding:2px 6px;te
 <main><p>认证：先调用 <code>POST /api/v1/auth/token</code>（RHC_C0001），之后在请求头携带 <code>Authorization: Bearer &lt;token&gt;</code>。身份证号、卡号只出现在请求体中。/
 Authenticate first, then send the token as a bearer header. Personal identifiers travel only in bodies.</p>
 <div id="ops">加载中 / loading…</div><h2 id="codes">结果代码 / Result codes</h2><div id="codes-table"></div></main>
-<script>
+<script nonce="${nonce}">
 function esc(s){return String(s).replace(/[&<>"]/g,function(c){return {'&':'&amp;','<':'&lt;','>':'&gt;','"':'&quot;'}[c]})}
 function deref(doc,s){while(s&&s.$ref){var p=s.$ref.replace(/^#\\//,'').split('/');s=p.reduce(function(o,k){return o&&o[k]},doc)}return s||{}}
 function fields(doc,s,prefix,out){s=deref(doc,s);if(s.type==='array'&&s.items){fields(doc,s.items,prefix+'[]',out);return out}

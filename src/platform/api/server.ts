@@ -8,7 +8,14 @@ import fastJson from 'fast-json-stringify';
 import { z } from 'zod';
 import { ERROR_CATALOGUE } from '../errors.ts';
 import type { PlatformService } from '../domain/service.ts';
-import { docsPageHtml } from './docs-page.ts';
+import { randomBytes } from 'node:crypto';
+import { docsPageCsp, docsPageHtml } from './docs-page.ts';
+import {
+  DEFAULT_HTTP_LIMITS,
+  applyConnectionLimits,
+  fastifyLimitOptions,
+  type HttpLimits,
+} from './http-limits.ts';
 import { httpStatusOf, toProblem } from './problems.ts';
 import { API_PREFIX, registerRest } from './rest.ts';
 import { registerSoap } from './soap.ts';
@@ -32,6 +39,8 @@ export interface ServerOptions {
    * the same schema (only the documented fields leave the server), without a zod pass per response.
    */
   validateResponses?: boolean;
+  /** Deadlines and connection caps (defaults: DEFAULT_HTTP_LIMITS). */
+  httpLimits?: Partial<HttpLimits>;
 }
 
 /** Response serializer without a per-response zod pass: fast-json-stringify over the schema's JSON Schema. */
@@ -47,7 +56,9 @@ function fastSerializerCompiler({ schema }: { schema: unknown }): (data: unknown
 export const DEFAULT_BODY_LIMIT = 256 * 1024;
 
 export async function buildServer(svc: PlatformService, opts: ServerOptions): Promise<FastifyInstance> {
+  const limits = { ...DEFAULT_HTTP_LIMITS, ...opts.httpLimits };
   const app = Fastify({
+    ...fastifyLimitOptions(limits),
     bodyLimit: opts.bodyLimit ?? DEFAULT_BODY_LIMIT,
     // request logs carry method, path and status only; bodies (with identifiers) are never logged
     logger: opts.logger
@@ -55,6 +66,7 @@ export async function buildServer(svc: PlatformService, opts: ServerOptions): Pr
       : false,
     ajv: undefined,
   });
+  applyConnectionLimits(app.server, limits);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(
     opts.validateResponses === false ? (fastSerializerCompiler as never) : serializerCompiler,
@@ -63,6 +75,8 @@ export async function buildServer(svc: PlatformService, opts: ServerOptions): Pr
   app.addHook('onSend', async (_req, reply, payload) => {
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'no-referrer');
+    // answers carry personal data unless a route says otherwise (public code tables, WSDL, docs)
+    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
     return payload;
   });
 
@@ -132,11 +146,13 @@ export async function buildServer(svc: PlatformService, opts: ServerOptions): Pr
     ...app.swagger(),
     'x-rhc-result-codes': ERROR_CATALOGUE,
   }));
-  app.get('/docs', { schema: { hide: true } }, async (_req, reply) =>
-    reply
+  app.get('/docs', { schema: { hide: true } }, async (_req, reply) => {
+    const nonce = randomBytes(16).toString('base64');
+    return reply
       .type('text/html; charset=utf-8')
-      .send(docsPageHtml('RHC 省级卡管平台接口文档 / Province platform API')),
-  );
+      .header('content-security-policy', docsPageCsp(nonce))
+      .send(docsPageHtml('RHC 省级卡管平台接口文档 / Province platform API', nonce));
+  });
   app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.redirect('/docs'));
 
   return app;
