@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { CONSOLE_CSP, registerConsole } from '../src/apps/web/index.ts';
-import { maskIdNumber as platformMaskId } from '../src/codes/index.ts';
+import { getCodeTable, maskIdNumber as platformMaskId } from '../src/codes/index.ts';
 import { seededRandom } from '../src/base/runtime.ts';
 import { buildServer } from '../src/platform/api/server.ts';
 import { INTERFACES } from '../src/platform/contracts.ts';
@@ -147,8 +147,19 @@ describe('console: dictionaries', () => {
     for (const k of zh) assert.ok(MESSAGES['zh-CN'][k] && MESSAGES.en[k], k);
   });
 
-  test('every label, hint, option and title a page uses is in both dictionaries', async () => {
-    const { MESSAGES } = await load('i18n.js');
+  test('national code labels are not copied into the dictionaries: they come from the code tables', async () => {
+    const { MESSAGES, CODE_TABLES } = await load('i18n.js');
+    const prefixes = Object.keys(CODE_TABLES);
+    assert.deepEqual(prefixes.sort(), ['opType', 'reason', 'status']);
+    for (const table of Object.values(CODE_TABLES) as string[]) assert.ok(getCodeTable(table).entries.length);
+    const copies = Object.keys(MESSAGES['zh-CN']).filter((k) => prefixes.includes(k.split('.')[0]!));
+    assert.deepEqual(copies, [], 'hard-coded code labels in i18n.js');
+  });
+
+  test('every label, hint, option and title a page uses is in both dictionaries (code labels from the tables)', async () => {
+    const { MESSAGES, CODE_TABLES, addCodeLabels } = await load('i18n.js');
+    for (const [prefix, table] of Object.entries(CODE_TABLES as Record<string, string>))
+      addCodeLabels(prefix, getCodeTable(table).entries); // what the console loads from /api/v1/codes
     const { PAGES } = await load('pages.js');
     const used: string[] = [];
     for (const p of PAGES) {

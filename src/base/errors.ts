@@ -41,6 +41,9 @@ export interface Catalogue<S extends string = string> {
   has(symbol: string): symbol is S;
 }
 
+/** The symbols of a catalogue, e.g. `SymbolOf<typeof readerErrors>`. */
+export type SymbolOf<C> = C extends Catalogue<infer S> ? S : never;
+
 const registry: Catalogue[] = [];
 
 /** Every catalogue declared so far (import a layer's entry point to register its catalogue). */
@@ -113,7 +116,8 @@ export class CodedError extends Error {
     this.detail = opts.detail;
   }
 
-  get code(): string {
+  /** The code as the layer shows it: a string here; layers with numeric wire codes (reader, agent) narrow it. */
+  get code(): string | number {
     return this.entry.code;
   }
 
@@ -124,7 +128,7 @@ export class CodedError extends Error {
   toJSON(): Record<string, unknown> {
     const e = this.entry;
     return {
-      code: e.code,
+      code: this.code,
       symbol: e.symbol,
       zh: e.zh,
       en: e.en,

@@ -24,7 +24,7 @@ const coded =
   (code: string, field?: string, limit?: number) =>
   (e: unknown): boolean => {
     assert.ok(e instanceof CardDataError, String(e));
-    assert.equal(e.code, code);
+    assert.equal(e.symbol, code);
     if (field !== undefined) assert.equal(e.field, field);
     if (limit !== undefined) assert.equal(e.limit, limit);
     return true;

@@ -112,7 +112,7 @@ describe('card contents', () => {
   it('more records than the file holds, wrong profile, bad photo', () => {
     const national = getProfile('national');
     const a = { allergenName: 'A', reaction: 'B' };
-    const code = (c: string) => (e: unknown) => e instanceof CardDataError && e.code === c;
+    const code = (c: string) => (e: unknown) => e instanceof CardDataError && e.symbol === c;
     assert.throws(
       () => contentsToFileImages(national, { allergies: [a, a, a, a] }),
       code('TOO_MANY_RECORDS'),

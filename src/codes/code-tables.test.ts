@@ -116,7 +116,7 @@ describe('code tables', () => {
     assert.throws(
       () => getCodeTable('blood-type'),
       (err: unknown) =>
-        err instanceof CodesError && err.code === 'CODE_TABLE_UNKNOWN' && /blood-type/.test(err.message),
+        err instanceof CodesError && err.symbol === 'CODE_TABLE_UNKNOWN' && /blood-type/.test(err.message),
     );
     assert.throws(() => isKnownCode('nope', '01'), CodesError);
   });

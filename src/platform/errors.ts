@@ -1,375 +1,362 @@
-// The ONE catalogue of platform result codes (platform-interfaces.md §3.2). REST problem responses, SOAP
-// faults and both envelope bindings carry these codes; docs/errors.md is generated from this table
-// (`npx tsx src/platform/errors-doc.ts`, checked by test/platform-errors.test.ts).
+// The ONE catalogue of platform result codes (platform-interfaces.md §3.2) in the shape every layer shares
+// (src/base/errors.ts). REST problem responses, SOAP faults and both envelope bindings carry these codes;
+// docs/errors.md is generated from all catalogues (`npm run docs:errors`, checked by test/errors-doc.test.ts).
+import {
+  CodedError,
+  defineCatalogue,
+  type CodedErrorOptions,
+  type ErrorEntry,
+  type SymbolOf,
+} from '../base/errors.ts';
+import { codesErrors } from '../codes/errors.ts';
 
-export interface ErrorEntry {
-  readonly code: string;
-  readonly name: string;
-  readonly http: number;
-  readonly zh: string;
-  readonly en: string;
-  /** What the front-desk user should do (zh-CN first). */
-  readonly user: string;
-  /** What the integrator / IT vendor should check. */
-  readonly integrator: string;
-}
+export type { ErrorEntry } from '../base/errors.ts';
 
-const entries = [
-  ['0000', 'SUCCESS', 200, '成功', 'success', '无需处理 / nothing to do', 'none'],
+/** Platform 1000–9999 plus the success code 0000 (design choice, docs/architecture.md). */
+export const platformErrors = defineCatalogue(
+  'platform',
+  [1000, 9999],
   [
-    '1001',
-    'FIELD_MISSING',
-    400,
-    '必填字段缺失',
-    'required field missing',
-    '请补全信息后重试 / complete the form and retry',
-    'send every required field; `field` names the missing one',
+    ['0000', 'SUCCESS', 200, '成功', 'success', '无需处理 / nothing to do', 'none'],
+    [
+      '1001',
+      'FIELD_MISSING',
+      400,
+      '必填字段缺失',
+      'required field missing',
+      '请补全信息后重试 / complete the form and retry',
+      'send every required field; `field` names the missing one',
+    ],
+    [
+      '1002',
+      'FIELD_FORMAT',
+      400,
+      '字段含非法字符或格式错误',
+      'field contains forbidden characters or wrong format',
+      '请核对输入内容 / check the input',
+      'fix the value named in `field` (type, length, pattern, code table)',
+    ],
+    [
+      '1003',
+      'UNKNOWN_BUSINESS_CODE',
+      400,
+      '未知的业务代码',
+      'unknown business code',
+      '请联系信息科 / call IT',
+      'use one of RHC_C0001 … RHC_C0010',
+    ],
+    [
+      '1004',
+      'INSTITUTION_NOT_REGISTERED',
+      403,
+      '机构或终端未注册或已停用',
+      'institution or terminal not registered / disabled',
+      '请联系卡管中心开通 / ask the card centre to enable the institution',
+      'register the institution (`rhc institution add`) or re-enable it',
+    ],
+    [
+      '1005',
+      'AUTH_FAILED',
+      401,
+      '身份认证失败',
+      'authentication failed (credentials)',
+      '请联系信息科 / call IT',
+      'check userName and pwdDigest = SM3(SM3(password) ‖ msgCreateTime); msgCreateTime must be newer than the last accepted one',
+    ],
+    [
+      '1006',
+      'TOKEN_INVALID',
+      401,
+      '令牌缺失或已过期',
+      'token missing or expired',
+      '请稍后重试 / retry shortly',
+      'call RHC_C0001 again and send the new token as `Authorization: Bearer …`',
+    ],
+    [
+      '1007',
+      'DIGEST_MISMATCH',
+      401,
+      '摘要校验失败',
+      'digest mismatch',
+      '请联系信息科 / call IT',
+      'recompute the SM3 digest over the sorted fields and `&app_secret=`',
+    ],
+    [
+      '1008',
+      'DECRYPT_FAILED',
+      400,
+      '解密失败',
+      'decryption failed',
+      '请联系信息科 / call IT',
+      'encrypt biz_content with SM4-ECB/PKCS#7 under the institution secret, then Base64',
+    ],
+    [
+      '1009',
+      'TIMESTAMP_WINDOW',
+      401,
+      '时间戳超出允许范围',
+      'timestamp outside the allowed window',
+      '请校准终端时间 / correct the terminal clock',
+      'send the current time (yyyyMMddHHmmss, ±300 s)',
+    ],
+    [
+      '1010',
+      'MESSAGE_PARSE',
+      400,
+      '报文解析错误',
+      'message parse error',
+      '请联系信息科 / call IT',
+      'send well-formed JSON or XML without DTDs, within the size limit',
+    ],
+    [
+      '1011',
+      'NOT_PERMITTED',
+      403,
+      '本机构或本用户无权调用该接口或操作该数据',
+      'interface not permitted for this institution or user',
+      '请联系卡管中心或本机构管理员 / ask the card centre or your institution admin',
+      'the institution role, the user role (`rhc institution user list`) or the region does not allow this call',
+    ],
+    [
+      '1012',
+      'SERIAL_CONFLICT',
+      409,
+      '流水号重复且内容不同',
+      'duplicate serialNo with different content',
+      '请联系信息科 / call IT',
+      'use a new serialNo for a new request; resend identical content to retry',
+    ],
+    [
+      '2001',
+      'ID_CHECK_DIGIT',
+      400,
+      '身份证号校验位错误',
+      'ID number check digit invalid (GB 11643)',
+      '请核对身份证号 / check the ID number',
+      'validate GB 11643 before sending',
+    ],
+    [
+      '2002',
+      'ID_LOWERCASE_X',
+      400,
+      '身份证号末位应为大写X',
+      'ID number letter must be upper-case X',
+      '末位请输入大写X / type an upper-case X',
+      'upper-case the check character',
+    ],
+    [
+      '2003',
+      'NAME_MISMATCH',
+      409,
+      '姓名与居民档案不符',
+      'name does not match the resident register',
+      '请核对姓名 / check the name',
+      'send the registered name (UTF-8, no spaces)',
+    ],
+    [
+      '2004',
+      'RESIDENT_NOT_FOUND',
+      404,
+      '居民不存在',
+      'resident not found',
+      '请先建档 / register the resident first',
+      'check idType/idNo or mainIndex',
+    ],
+    [
+      '2005',
+      'ID_INCONSISTENT',
+      400,
+      '性别或出生日期与身份证号不符',
+      'sex or birth date inconsistent with the ID number',
+      '请核对性别和出生日期 / check sex and birth date',
+      'derive sex and birth date from the ID number',
+    ],
+    [
+      '3001',
+      'CARD_NOT_FOUND',
+      404,
+      '卡不存在',
+      'card not found',
+      '该卡未在平台登记，请到发卡点核实 / card unknown: send the holder to an issuing point',
+      'check cardNo and chipSerial (read DDF1/EF05)',
+    ],
+    [
+      '3002',
+      'CHIP_MISMATCH',
+      409,
+      '芯片序列号与卡号不符',
+      'chip serial does not match the card number',
+      '疑似伪卡或旧卡，请勿受理 / possibly a forged or old card: refuse',
+      'send the chip serial read from DDF1/EF05',
+    ],
+    [
+      '3003',
+      'SECURITY_CODE_MISMATCH',
+      409,
+      '安全码不符',
+      'security code mismatch',
+      '请勿受理 / refuse the card',
+      'send the security code read from DDF1/EF05',
+    ],
+    [
+      '3004',
+      'CARD_LOST',
+      409,
+      '卡已挂失',
+      'card reported lost (挂失)',
+      '请持卡人到发卡点解挂或补卡 / holder must unblock or reissue at an issuing point',
+      'refuse the card; do not write to it',
+    ],
+    [
+      '3005',
+      'CARD_FROZEN',
+      409,
+      '卡已冻结',
+      'card frozen (冻结)',
+      '请持卡人到发卡点办理解冻 / holder must have it unfrozen',
+      'refuse the card',
+    ],
+    [
+      '3006',
+      'CARD_CANCELLED',
+      409,
+      '卡已注销',
+      'card cancelled (注销)',
+      '该卡已注销，请勿受理 / cancelled card: refuse',
+      'refuse the card; it is on the blacklist',
+    ],
+    [
+      '3007',
+      'CARD_EXPIRED',
+      409,
+      '卡已失效',
+      'card expired (失效)',
+      '请持卡人换卡 / holder must replace the card',
+      'refuse the card',
+    ],
+    [
+      '3008',
+      'CARD_NOT_ACTIVE',
+      409,
+      '卡未激活',
+      'card not yet activated',
+      '请持卡人到发卡点激活 / holder must activate the card',
+      'activate through RHC_C0005 (newStatus 30) first',
+    ],
+    [
+      '3009',
+      'TRANSITION_NOT_ALLOWED',
+      409,
+      '当前状态不允许该操作',
+      'status change not allowed from the current status',
+      '请刷新卡状态后重试 / refresh the card status',
+      'see the transition table (platform-interfaces.md §5.2); oldStatus must equal the current status',
+    ],
+    [
+      '3010',
+      'CARD_DUPLICATE',
+      409,
+      '卡已登记（重复发卡）',
+      'card already registered (duplicate issuance)',
+      '该卡已发放 / card already issued',
+      'do not resend with a new serialNo',
+    ],
+    [
+      '3011',
+      'HOLDER_HAS_ACTIVE_CARD',
+      409,
+      '持卡人已有有效卡（请办理补卡或换卡）',
+      'holder already has an active card (use 补/换)',
+      '请办理补卡或换卡 / use reissue or replacement',
+      'call RHC_C0006 instead of RHC_C0004',
+    ],
+    [
+      '4001',
+      'LIST_VERSION_UNKNOWN',
+      200,
+      '名单版本未知，已返回全量名单',
+      'list version unknown (full list returned instead)',
+      '无需处理 / nothing to do',
+      'replace the local list with the full list returned',
+    ],
+    [
+      '4002',
+      'FILE_DIGEST',
+      400,
+      '文件摘要或记录数错误',
+      'file rejected: digest or record count wrong',
+      '请联系信息科 / call IT',
+      'recompute the trailer',
+    ],
+    [
+      '4003',
+      'FILE_RECORD',
+      400,
+      '文件记录错误',
+      'file rejected: record error (line number in desc)',
+      '请联系信息科 / call IT',
+      'fix the line named in desc',
+    ],
+    [
+      '9001',
+      'INTERNAL',
+      500,
+      '系统内部错误',
+      'internal error (logged with msgGuid)',
+      '请稍后重试，仍失败请联系卡管中心 / retry later, then call the card centre',
+      'report the request id; the server log has the cause',
+    ],
+    [
+      '9002',
+      'UPSTREAM_UNAVAILABLE',
+      503,
+      '上级平台不可用',
+      'upstream (provincial) platform unavailable',
+      '请稍后重试 / retry later',
+      'retry with back-off; writes are idempotent by serialNo',
+    ],
   ],
-  [
-    '1002',
-    'FIELD_FORMAT',
-    400,
-    '字段含非法字符或格式错误',
-    'field contains forbidden characters or wrong format',
-    '请核对输入内容 / check the input',
-    'fix the value named in `field` (type, length, pattern, code table)',
-  ],
-  [
-    '1003',
-    'UNKNOWN_BUSINESS_CODE',
-    400,
-    '未知的业务代码',
-    'unknown business code',
-    '请联系信息科 / call IT',
-    'use one of RHC_C0001 … RHC_C0010',
-  ],
-  [
-    '1004',
-    'INSTITUTION_NOT_REGISTERED',
-    403,
-    '机构或终端未注册或已停用',
-    'institution or terminal not registered / disabled',
-    '请联系卡管中心开通 / ask the card centre to enable the institution',
-    'register the institution (`rhc institution add`) or re-enable it',
-  ],
-  [
-    '1005',
-    'AUTH_FAILED',
-    401,
-    '身份认证失败',
-    'authentication failed (credentials)',
-    '请联系信息科 / call IT',
-    'check userName and pwdDigest = SM3(SM3(password) ‖ msgCreateTime); msgCreateTime must be newer than the last accepted one',
-  ],
-  [
-    '1006',
-    'TOKEN_INVALID',
-    401,
-    '令牌缺失或已过期',
-    'token missing or expired',
-    '请稍后重试 / retry shortly',
-    'call RHC_C0001 again and send the new token as `Authorization: Bearer …`',
-  ],
-  [
-    '1007',
-    'DIGEST_MISMATCH',
-    401,
-    '摘要校验失败',
-    'digest mismatch',
-    '请联系信息科 / call IT',
-    'recompute the SM3 digest over the sorted fields and `&app_secret=`',
-  ],
-  [
-    '1008',
-    'DECRYPT_FAILED',
-    400,
-    '解密失败',
-    'decryption failed',
-    '请联系信息科 / call IT',
-    'encrypt biz_content with SM4-ECB/PKCS#7 under the institution secret, then Base64',
-  ],
-  [
-    '1009',
-    'TIMESTAMP_WINDOW',
-    401,
-    '时间戳超出允许范围',
-    'timestamp outside the allowed window',
-    '请校准终端时间 / correct the terminal clock',
-    'send the current time (yyyyMMddHHmmss, ±300 s)',
-  ],
-  [
-    '1010',
-    'MESSAGE_PARSE',
-    400,
-    '报文解析错误',
-    'message parse error',
-    '请联系信息科 / call IT',
-    'send well-formed JSON or XML without DTDs, within the size limit',
-  ],
-  [
-    '1011',
-    'NOT_PERMITTED',
-    403,
-    '本机构或本用户无权调用该接口或操作该数据',
-    'interface not permitted for this institution or user',
-    '请联系卡管中心或本机构管理员 / ask the card centre or your institution admin',
-    'the institution role, the user role (`rhc institution user list`) or the region does not allow this call',
-  ],
-  [
-    '1012',
-    'SERIAL_CONFLICT',
-    409,
-    '流水号重复且内容不同',
-    'duplicate serialNo with different content',
-    '请联系信息科 / call IT',
-    'use a new serialNo for a new request; resend identical content to retry',
-  ],
-  [
-    '2001',
-    'ID_CHECK_DIGIT',
-    400,
-    '身份证号校验位错误',
-    'ID number check digit invalid (GB 11643)',
-    '请核对身份证号 / check the ID number',
-    'validate GB 11643 before sending',
-  ],
-  [
-    '2002',
-    'ID_LOWERCASE_X',
-    400,
-    '身份证号末位应为大写X',
-    'ID number letter must be upper-case X',
-    '末位请输入大写X / type an upper-case X',
-    'upper-case the check character',
-  ],
-  [
-    '2003',
-    'NAME_MISMATCH',
-    409,
-    '姓名与居民档案不符',
-    'name does not match the resident register',
-    '请核对姓名 / check the name',
-    'send the registered name (UTF-8, no spaces)',
-  ],
-  [
-    '2004',
-    'RESIDENT_NOT_FOUND',
-    404,
-    '居民不存在',
-    'resident not found',
-    '请先建档 / register the resident first',
-    'check idType/idNo or mainIndex',
-  ],
-  [
-    '2005',
-    'ID_INCONSISTENT',
-    400,
-    '性别或出生日期与身份证号不符',
-    'sex or birth date inconsistent with the ID number',
-    '请核对性别和出生日期 / check sex and birth date',
-    'derive sex and birth date from the ID number',
-  ],
-  [
-    '3001',
-    'CARD_NOT_FOUND',
-    404,
-    '卡不存在',
-    'card not found',
-    '该卡未在平台登记，请到发卡点核实 / card unknown: send the holder to an issuing point',
-    'check cardNo and chipSerial (read DDF1/EF05)',
-  ],
-  [
-    '3002',
-    'CHIP_MISMATCH',
-    409,
-    '芯片序列号与卡号不符',
-    'chip serial does not match the card number',
-    '疑似伪卡或旧卡，请勿受理 / possibly a forged or old card: refuse',
-    'send the chip serial read from DDF1/EF05',
-  ],
-  [
-    '3003',
-    'SECURITY_CODE_MISMATCH',
-    409,
-    '安全码不符',
-    'security code mismatch',
-    '请勿受理 / refuse the card',
-    'send the security code read from DDF1/EF05',
-  ],
-  [
-    '3004',
-    'CARD_LOST',
-    409,
-    '卡已挂失',
-    'card reported lost (挂失)',
-    '请持卡人到发卡点解挂或补卡 / holder must unblock or reissue at an issuing point',
-    'refuse the card; do not write to it',
-  ],
-  [
-    '3005',
-    'CARD_FROZEN',
-    409,
-    '卡已冻结',
-    'card frozen (冻结)',
-    '请持卡人到发卡点办理解冻 / holder must have it unfrozen',
-    'refuse the card',
-  ],
-  [
-    '3006',
-    'CARD_CANCELLED',
-    409,
-    '卡已注销',
-    'card cancelled (注销)',
-    '该卡已注销，请勿受理 / cancelled card: refuse',
-    'refuse the card; it is on the blacklist',
-  ],
-  [
-    '3007',
-    'CARD_EXPIRED',
-    409,
-    '卡已失效',
-    'card expired (失效)',
-    '请持卡人换卡 / holder must replace the card',
-    'refuse the card',
-  ],
-  [
-    '3008',
-    'CARD_NOT_ACTIVE',
-    409,
-    '卡未激活',
-    'card not yet activated',
-    '请持卡人到发卡点激活 / holder must activate the card',
-    'activate through RHC_C0005 (newStatus 30) first',
-  ],
-  [
-    '3009',
-    'TRANSITION_NOT_ALLOWED',
-    409,
-    '当前状态不允许该操作',
-    'status change not allowed from the current status',
-    '请刷新卡状态后重试 / refresh the card status',
-    'see the transition table (platform-interfaces.md §5.2); oldStatus must equal the current status',
-  ],
-  [
-    '3010',
-    'CARD_DUPLICATE',
-    409,
-    '卡已登记（重复发卡）',
-    'card already registered (duplicate issuance)',
-    '该卡已发放 / card already issued',
-    'do not resend with a new serialNo',
-  ],
-  [
-    '3011',
-    'HOLDER_HAS_ACTIVE_CARD',
-    409,
-    '持卡人已有有效卡（请办理补卡或换卡）',
-    'holder already has an active card (use 补/换)',
-    '请办理补卡或换卡 / use reissue or replacement',
-    'call RHC_C0006 instead of RHC_C0004',
-  ],
-  [
-    '4001',
-    'LIST_VERSION_UNKNOWN',
-    200,
-    '名单版本未知，已返回全量名单',
-    'list version unknown (full list returned instead)',
-    '无需处理 / nothing to do',
-    'replace the local list with the full list returned',
-  ],
-  [
-    '4002',
-    'FILE_DIGEST',
-    400,
-    '文件摘要或记录数错误',
-    'file rejected: digest or record count wrong',
-    '请联系信息科 / call IT',
-    'recompute the trailer',
-  ],
-  [
-    '4003',
-    'FILE_RECORD',
-    400,
-    '文件记录错误',
-    'file rejected: record error (line number in desc)',
-    '请联系信息科 / call IT',
-    'fix the line named in desc',
-  ],
-  [
-    '9001',
-    'INTERNAL',
-    500,
-    '系统内部错误',
-    'internal error (logged with msgGuid)',
-    '请稍后重试，仍失败请联系卡管中心 / retry later, then call the card centre',
-    'report the request id; the server log has the cause',
-  ],
-  [
-    '9002',
-    'UPSTREAM_UNAVAILABLE',
-    503,
-    '上级平台不可用',
-    'upstream (provincial) platform unavailable',
-    '请稍后重试 / retry later',
-    'retry with back-off; writes are idempotent by serialNo',
-  ],
-] as const;
-
-export const ERROR_CATALOGUE: readonly ErrorEntry[] = entries.map(
-  ([code, name, http, zh, en, user, integrator]) => ({ code, name, http, zh, en, user, integrator }),
 );
 
-export type ErrorName = (typeof entries)[number][1];
+export const ERROR_CATALOGUE: readonly ErrorEntry[] = platformErrors.entries;
 
-const byName = new Map(ERROR_CATALOGUE.map((e) => [e.name, e]));
-const byCode = new Map(ERROR_CATALOGUE.map((e) => [e.code, e]));
+/**
+ * Every code the platform's bindings can answer with: its own and the code-table ones of `GET
+ * /api/v1/codes/{table}`. The OpenAPI document publishes exactly these (`x-rhc-result-codes`).
+ */
+export const PUBLISHED_ERRORS: readonly ErrorEntry[] = [...platformErrors.entries, ...codesErrors.entries];
+
+const publishedLayers = new Set(PUBLISHED_ERRORS.map((e) => e.layer));
+
+/** A coded error whose code the platform publishes (others are internal failures: 9001). */
+export function isPublished(entry: ErrorEntry): boolean {
+  return publishedLayers.has(entry.layer);
+}
+
+export type ErrorName = SymbolOf<typeof platformErrors>;
 
 export function errorEntry(name: ErrorName): ErrorEntry {
-  return byName.get(name)!;
+  return platformErrors.entry(name);
 }
 
 export function errorByCode(code: string): ErrorEntry | undefined {
-  return byCode.get(code);
+  return platformErrors.byCode(code);
 }
 
-/** A refusal with a catalogue code; `field` names the offending input field when there is one. */
-export class RhcError extends Error {
-  readonly entry: ErrorEntry;
-  readonly field: string | undefined;
-  readonly detail: string | undefined;
-  constructor(name: ErrorName, opts: { field?: string; detail?: string; cause?: unknown } = {}) {
-    const entry = errorEntry(name);
-    super(`${entry.code} ${entry.name}${opts.field ? ` [${opts.field}]` : ''}: ${opts.detail ?? entry.en}`, {
-      cause: opts.cause,
-    });
+/** A refusal with a platform code; `field` names the offending input field when there is one. */
+export class RhcError extends CodedError {
+  constructor(name: ErrorName, opts: CodedErrorOptions = {}) {
+    super(errorEntry(name), opts);
     this.name = 'RhcError';
-    this.entry = entry;
-    this.field = opts.field;
-    this.detail = opts.detail;
+    // The platform's message format predates the shared one; logs and clients match it.
+    this.message = `${this.entry.code} ${this.entry.symbol}${opts.field ? ` [${opts.field}]` : ''}: ${opts.detail ?? this.entry.en}`;
   }
-  get code(): string {
+
+  override get code(): string {
     return this.entry.code;
   }
-}
 
-/** Renders docs/errors.md from the catalogue (the doc is generated, never edited by hand). */
-export function renderErrorsMarkdown(): string {
-  const esc = (s: string) => s.replace(/\|/g, '\\|');
-  const lines = [
-    '# RHC platform result codes / 平台结果代码',
-    '',
-    'Generated from `src/platform/errors.ts` by `npx tsx src/platform/errors-doc.ts > docs/errors.md`; a test fails',
-    'when this page and the code disagree. Every binding (REST problem response `code`, SOAP Fault',
-    '`detail/rhc:code`, SOAP envelope `resultCode`, JSON gateway `result_code`) carries the same code',
-    '(platform-interfaces.md §3.2).',
-    '',
-    '| Code | Name | HTTP | 含义 | Meaning | 前台操作 / front-desk user | Integrator |',
-    '|---|---|---|---|---|---|---|',
-    ...ERROR_CATALOGUE.map(
-      (e) =>
-        `| ${e.code} | \`${e.name}\` | ${e.http} | ${esc(e.zh)} | ${esc(e.en)} | ${esc(e.user)} | ${esc(e.integrator)} |`,
-    ),
-    '',
-  ];
-  return lines.join('\n');
+  override get symbol(): ErrorName {
+    return this.entry.symbol as ErrorName;
+  }
 }

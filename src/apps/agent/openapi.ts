@@ -1,5 +1,6 @@
 // OpenAPI 3.0 description of the agent, generated from the route table (one source for routing and docs).
-import { readerErrorCatalogue } from '../../reader/errors.ts';
+import { readerErrors } from '../../reader/errors.ts';
+import { agentErrors } from './errors.ts';
 import { ROUTES } from './routes.ts';
 
 const errorSchema = {
@@ -12,7 +13,7 @@ const errorSchema = {
         code: {
           type: 'integer',
           description:
-            'Reader error code (card-format.md §8.6, 101–113; RHC device codes 120–127) or agent code 130–134',
+            'Reader error code (card-format.md §8.6, 101–113; RHC device codes 120–127) or agent code 130–149 (x-rhc-error-codes, docs/errors.md)',
         },
         symbol: { type: 'string' },
         zh: { type: 'string' },
@@ -55,6 +56,9 @@ const bodies: Record<string, object> = {
   },
   Record: valuesSchema,
 };
+
+/** Every code the agent answers with: the reader's (card side) and its own (HTTP guards). */
+const errorEntries = [...readerErrors.entries, ...agentErrors.entries];
 
 export function buildOpenApi(serverUrl: string): object {
   const paths: Record<string, Record<string, object>> = {};
@@ -145,10 +149,17 @@ export function buildOpenApi(serverUrl: string): object {
       description:
         '本机读卡代理：浏览器 HIS 通过 127.0.0.1 调用居民健康卡读写。Local reader agent for browser-based HIS. ' +
         'Every card call needs `Authorization: Bearer <workstation token>`; browser origins must be allow-listed. ' +
-        `Reader error codes: ${readerErrorCatalogue()
-          .map((e) => `${e.code} ${e.symbol}`)
-          .join(', ')}.`,
+        `Error codes: ${errorEntries.map((e) => `${e.code} ${e.symbol}`).join(', ')}.`,
     },
+    'x-rhc-error-codes': errorEntries.map(({ code, symbol, http, zh, en, staff, integrator }) => ({
+      code: Number(code),
+      symbol,
+      http,
+      zh,
+      en,
+      staff,
+      integrator,
+    })),
     servers: [{ url: serverUrl }],
     components: {
       securitySchemes: { token: { type: 'http', scheme: 'bearer' } },

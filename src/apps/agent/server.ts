@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { ReaderError, isReaderError, readerErrorCatalogue } from '../../reader/errors.ts';
 import { HealthCardOperations } from '../../reader/operations.ts';
 import type { Reader } from '../../reader/reader.ts';
+import { AGENT_ERRORS, AgentError, type AgentErrorSymbol } from './errors.ts';
 import { buildOpenApi } from './openapi.ts';
 import { OperationQueue } from './queue.ts';
 import { matchRoute } from './routes.ts';
@@ -29,47 +30,6 @@ export interface AgentOptions {
   /** Extra routes for the virtual-card mode (insert/remove the virtual card). */
   virtualControls?: { insert(): void; remove(): void };
 }
-
-/** Agent-level errors (HTTP guards); card-side errors use the reader catalogue. */
-export const AGENT_ERRORS = {
-  TOKEN_INVALID: {
-    code: 130,
-    status: 401,
-    zh: '缺少或错误的工作站令牌',
-    en: 'Missing or wrong workstation token',
-  },
-  ORIGIN_NOT_ALLOWED: {
-    code: 131,
-    status: 403,
-    zh: '该网页来源未被允许访问读卡代理',
-    en: 'This web origin is not allowed to use the reader agent',
-  },
-  NOT_FOUND: { code: 132, status: 404, zh: '接口不存在', en: 'No such endpoint' },
-  HOST_NOT_ALLOWED: {
-    code: 133,
-    status: 421,
-    zh: '只接受本机地址访问',
-    en: 'Only loopback host names are accepted',
-  },
-  BODY_INVALID: {
-    code: 134,
-    status: 400,
-    zh: '请求内容不是有效的 JSON',
-    en: 'Request body is not valid JSON',
-  },
-} as const;
-
-const HTTP_STATUS: Partial<Record<number, number>> = {
-  101: 400,
-  112: 404,
-  120: 503,
-  121: 409,
-  122: 409,
-  123: 503,
-  124: 503,
-  125: 503,
-  127: 409,
-};
 
 const here = dirname(fileURLToPath(import.meta.url));
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
@@ -146,7 +106,7 @@ export class ReaderAgent {
     res: ServerResponse | undefined,
     needToken: boolean,
     query?: URLSearchParams,
-  ): keyof typeof AGENT_ERRORS | undefined {
+  ): AgentErrorSymbol | undefined {
     const host = (req.headers.host ?? '').replace(/:\d+$/, '');
     if (!LOOPBACK.has(host)) return 'HOST_NOT_ALLOWED';
     const origin = req.headers.origin;
@@ -174,9 +134,9 @@ export class ReaderAgent {
     res.end(typeof body === 'string' ? body : JSON.stringify(body));
   }
 
-  private agentError(res: ServerResponse, key: keyof typeof AGENT_ERRORS): void {
-    const e = AGENT_ERRORS[key];
-    this.send(res, e.status, { error: { code: e.code, symbol: key, zh: e.zh, en: e.en } });
+  private agentError(res: ServerResponse, key: AgentErrorSymbol): void {
+    const e = new AgentError(key);
+    this.send(res, e.entry.http, { error: e.toJSON() });
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -258,16 +218,9 @@ export class ReaderAgent {
       });
       this.send(res, 200, result ?? { ok: true });
     } catch (e) {
-      if (isReaderError(e)) return this.send(res, HTTP_STATUS[e.code] ?? 502, { error: e.toJSON() });
-      this.send(res, 500, {
-        error: {
-          code: 500,
-          symbol: 'INTERNAL',
-          zh: '读卡代理内部错误',
-          en: 'Reader agent internal error',
-          detail: (e as Error).message,
-        },
-      });
+      if (isReaderError(e)) return this.send(res, e.entry.http, { error: e.toJSON() });
+      const internal = new AgentError('INTERNAL', { detail: (e as Error).message });
+      this.send(res, internal.entry.http, { error: internal.toJSON() });
     }
   }
 
@@ -276,8 +229,9 @@ export class ReaderAgent {
     const refused =
       url.pathname !== '/events' ? 'NOT_FOUND' : this.guard(req, undefined, true, url.searchParams);
     if (refused) {
-      const e = AGENT_ERRORS[refused];
-      socket.end(`HTTP/1.1 ${e.status} ${refused}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      socket.end(
+        `HTTP/1.1 ${AGENT_ERRORS[refused].status} ${refused}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`,
+      );
       return;
     }
     const client = acceptWebSocket(req, socket);

@@ -325,7 +325,7 @@ describe('bad input names the field', () => {
     (code: string, field: string, limit?: number) =>
     (e: unknown): boolean => {
       assert.ok(e instanceof CardDataError, String(e));
-      assert.equal(e.code, code);
+      assert.equal(e.symbol, code);
       assert.equal(e.field, field);
       if (limit !== undefined) assert.equal(e.limit, limit);
       return true;
@@ -436,11 +436,11 @@ describe('photo and warnings', () => {
       Uint8Array.from({ length: n }, (_, i) => (i === 0 ? 0xff : i === 1 ? 0xd8 : 0x11));
     assert.throws(
       () => encodePhotoFile(Uint8Array.of(0x89, 0x50, 0x4e, 0x47)),
-      (e: unknown) => e instanceof CardDataError && e.code === 'PHOTO_NOT_JPEG',
+      (e: unknown) => e instanceof CardDataError && e.symbol === 'PHOTO_NOT_JPEG',
     );
     assert.throws(
       () => encodePhotoFile(jpeg(3071)),
-      (e: unknown) => e instanceof CardDataError && e.code === 'PHOTO_TOO_LARGE' && e.limit === 3070,
+      (e: unknown) => e instanceof CardDataError && e.symbol === 'PHOTO_TOO_LARGE' && e.limit === 3070,
     );
     assert.equal(hex(encodePhotoFile(jpeg(3070)).subarray(0, 4)), '0BFEFFD8');
   });

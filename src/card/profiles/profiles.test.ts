@@ -283,7 +283,7 @@ describe('navigation helpers', () => {
   it('getProfile rejects an unknown id with a coded error', () => {
     assert.throws(
       () => getProfile('beijing'),
-      (e: unknown) => e instanceof CardDataError && e.code === 'UNKNOWN_PROFILE',
+      (e: unknown) => e instanceof CardDataError && e.symbol === 'UNKNOWN_PROFILE',
     );
   });
 });

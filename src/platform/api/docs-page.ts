@@ -41,7 +41,7 @@ html+='<section class="op"><h3><span class="method">'+m.toUpperCase()+'</span> <
 (body?'<h4>Request</h4>'+table(fields(doc,body.schema,'',[]),['field','type','required','note']):'')+
 (ok?'<h4>Response 200</h4>'+table(fields(doc,ok.schema,'',[]),['field','type','required','note']):'')+'</section>'})});
 document.getElementById('ops').innerHTML=html;
-var codes=(doc['x-rhc-result-codes']||[]);document.getElementById('codes-table').innerHTML=table(codes.map(function(c){return [c.code,c.name,c.zh,c.en,c.user,c.integrator]}),['code','name','含义','meaning','前台','integrator'])
+var codes=(doc['x-rhc-result-codes']||[]);document.getElementById('codes-table').innerHTML=table(codes.map(function(c){return [c.code,c.symbol,c.zh,c.en,c.staff,c.integrator]}),['code','name','含义','meaning','前台','integrator'])
 }).catch(function(e){document.getElementById('ops').textContent='OpenAPI load failed: '+e})
 </script></body></html>`;
 }

@@ -1,5 +1,6 @@
 // Turns any thrown error into a catalogue entry + details, the same for every binding.
-import { ERROR_CATALOGUE, RhcError } from '../errors.ts';
+import { CodedError } from '../../base/errors.ts';
+import { errorEntry, isPublished } from '../errors.ts';
 import type { ErrorEntry } from '../errors.ts';
 import { issueToError } from './validation.ts';
 import type { IssueLike } from './validation.ts';
@@ -24,10 +25,11 @@ interface FastifyLikeError {
   }[];
 }
 
-const entry = (name: string) => ERROR_CATALOGUE.find((e) => e.name === name)!;
+const entry = errorEntry;
 
 export function toProblem(err: unknown): Problem {
-  if (err instanceof RhcError)
+  // platform refusals and the published codes of the layers below (an unknown code table) alike
+  if (err instanceof CodedError && isPublished(err.entry))
     return {
       entry: err.entry,
       ...(err.field ? { field: err.field } : {}),

@@ -6,7 +6,8 @@ import type { FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import fastJson from 'fast-json-stringify';
 import { z } from 'zod';
-import { ERROR_CATALOGUE } from '../errors.ts';
+import { PUBLISHED_ERRORS } from '../errors.ts';
+import { registerCodes } from './codes.ts';
 import type { PlatformService } from '../domain/service.ts';
 import { randomBytes } from 'node:crypto';
 import { docsPageCsp, docsPageHtml } from './docs-page.ts';
@@ -92,7 +93,7 @@ export async function buildServer(svc: PlatformService, opts: ServerOptions): Pr
         title: p.entry.en,
         status,
         code: p.entry.code,
-        name: p.entry.name,
+        name: p.entry.symbol,
         zh: p.entry.zh,
         detail: p.detail,
         ...(p.field ? { field: p.field } : {}),
@@ -134,6 +135,7 @@ export async function buildServer(svc: PlatformService, opts: ServerOptions): Pr
   });
 
   await registerRest(app, svc);
+  await registerCodes(app); // public code tables for the consoles (labels from one source)
   await registerSoap(app, svc, {
     invoke: soapInvokeHandler(svc, opts.clock),
     ...(opts.publicUrl ? { publicUrl: `${opts.publicUrl}/soap/rhc` } : {}),
@@ -144,7 +146,7 @@ export async function buildServer(svc: PlatformService, opts: ServerOptions): Pr
   app.get(`${API_PREFIX}/health`, { schema: { hide: true } }, async () => ({ ok: true }));
   app.get('/openapi.json', { schema: { hide: true } }, async () => ({
     ...app.swagger(),
-    'x-rhc-result-codes': ERROR_CATALOGUE,
+    'x-rhc-result-codes': PUBLISHED_ERRORS,
   }));
   app.get('/docs', { schema: { hide: true } }, async (_req, reply) => {
     const nonce = randomBytes(16).toString('base64');

@@ -23,8 +23,8 @@ function envelope(inner: string): string {
 export function faultXml(p: Problem): string {
   const faultcode = p.entry.http >= 500 ? 'soap:Server' : 'soap:Client';
   return envelope(
-    `<soap:Fault><faultcode>${faultcode}</faultcode><faultstring xml:lang="en">${escapeXml(`${p.entry.code} ${p.entry.name}: ${p.detail}`)}</faultstring>` +
-      `<detail><tns:RhcFault><tns:code>${p.entry.code}</tns:code><tns:name>${p.entry.name}</tns:name>${p.field ? `<tns:field>${escapeXml(p.field)}</tns:field>` : ''}` +
+    `<soap:Fault><faultcode>${faultcode}</faultcode><faultstring xml:lang="en">${escapeXml(`${p.entry.code} ${p.entry.symbol}: ${p.detail}`)}</faultstring>` +
+      `<detail><tns:RhcFault><tns:code>${p.entry.code}</tns:code><tns:name>${p.entry.symbol}</tns:name>${p.field ? `<tns:field>${escapeXml(p.field)}</tns:field>` : ''}` +
       `<tns:zh>${escapeXml(p.entry.zh)}</tns:zh><tns:detail>${escapeXml(p.detail)}</tns:detail></tns:RhcFault></detail></soap:Fault>`,
   );
 }

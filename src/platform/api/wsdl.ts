@@ -2,6 +2,7 @@
 // REST binding (so .NET / Java / Python toolkits get typed clients of exactly what the server validates).
 import { z } from 'zod';
 import { INTERFACES } from '../contracts.ts';
+import { ERROR_CATALOGUE } from '../errors.ts';
 import type { InterfaceDef } from '../contracts.ts';
 import { escapeXml } from './xml.ts';
 import type { JsonSchema } from './xml.ts';
@@ -67,6 +68,10 @@ function sequence(s: JsonSchema, indent: string): string {
   return `${out}\n${indent}</xsd:sequence>`;
 }
 
+/** The codes a fault (or an envelope resultCode) can carry, published in the WSDL for toolkit users. */
+export const FAULT_CODES_PREFIX = 'Result code (docs/errors.md): ';
+const FAULT_CODES = FAULT_CODES_PREFIX + ERROR_CATALOGUE.map((e) => `${e.code} ${e.symbol}`).join(', ');
+
 export function buildWsdl(endpoint: string): string {
   const ops = INTERFACES.map((d) => ({ d, s: jsonSchemas(d) }));
   const elements = ops
@@ -114,7 +119,7 @@ export function buildWsdl(endpoint: string): string {
     </xsd:element>
     <xsd:element name="RhcFault">
       <xsd:complexType><xsd:sequence>
-        <xsd:element name="code" type="xsd:string"/><xsd:element name="name" type="xsd:string"/>
+        <xsd:element name="code" type="xsd:string"><xsd:annotation><xsd:documentation>${escapeXml(FAULT_CODES)}</xsd:documentation></xsd:annotation></xsd:element><xsd:element name="name" type="xsd:string"/>
         <xsd:element name="field" type="xsd:string" minOccurs="0"/><xsd:element name="zh" type="xsd:string"/>
         <xsd:element name="detail" type="xsd:string"/>
       </xsd:sequence></xsd:complexType>

@@ -8,6 +8,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Clock } from '../../base/runtime.ts';
 import { toWireTime } from '../domain/format.ts';
+import { RhcError } from '../errors.ts';
 import { passwordDigest, sm3Hex } from '../domain/secrets.ts';
 import { EXCHANGE_PREFIX } from '../exchange/http.ts';
 import type { ImportReport } from '../exchange/import.ts';
@@ -21,7 +22,12 @@ export interface ProvinceClientOptions {
   clock: Clock;
 }
 
-export class ProvinceUnavailable extends Error {}
+/** The province did not answer: the platform's 9002 UPSTREAM_UNAVAILABLE (the city run stops and retries later). */
+export class ProvinceUnavailable extends RhcError {
+  constructor(detail: string, opts: { cause?: unknown } = {}) {
+    super('UPSTREAM_UNAVAILABLE', { detail, cause: opts.cause });
+  }
+}
 
 export class ProvinceClient {
   private token: string | undefined;

@@ -1,5 +1,8 @@
 // Card status and life cycle as DATA (platform-interfaces.md §5.2, §5.3, §4.9). Code never branches on a
-// particular status value; it looks it up here.
+// particular status value; it looks it up here. The labels come from the national code tables (src/codes,
+// the single source of every label); this file adds only what the platform decides: verdicts, lists and
+// the allowed transitions.
+import { getCodeTable, type CodeEntry } from '../../codes/index.ts';
 import type { ErrorName } from '../errors.ts';
 
 export interface StatusInfo {
@@ -11,17 +14,34 @@ export interface StatusInfo {
   readonly lists: readonly ('B' | 'W')[];
 }
 
-export const CARD_STATUS: Readonly<Record<string, StatusInfo>> = {
-  '01': { zh: '已申请', en: 'applied', verdict: 'CARD_NOT_ACTIVE', lists: [] },
-  '02': { zh: '制卡中', en: 'in production', verdict: 'CARD_NOT_ACTIVE', lists: [] },
-  '10': { zh: '库存', en: 'in stock', verdict: 'CARD_NOT_ACTIVE', lists: [] },
-  '20': { zh: '待激活', en: 'issued, not activated', verdict: 'CARD_NOT_ACTIVE', lists: [] },
-  '30': { zh: '正常', en: 'active', verdict: 'SUCCESS', lists: ['W'] },
-  '40': { zh: '挂失', en: 'reported lost', verdict: 'CARD_LOST', lists: ['B'] },
-  '50': { zh: '冻结', en: 'frozen', verdict: 'CARD_FROZEN', lists: ['B'] },
-  '60': { zh: '失效', en: 'expired', verdict: 'CARD_EXPIRED', lists: [] },
-  '90': { zh: '注销', en: 'cancelled', verdict: 'CARD_CANCELLED', lists: ['B'] },
+/** What the platform does with a card in each status of the code table `card-status`. */
+const STATUS_RULES: Readonly<Record<string, Omit<StatusInfo, 'zh' | 'en'>>> = {
+  '01': { verdict: 'CARD_NOT_ACTIVE', lists: [] },
+  '02': { verdict: 'CARD_NOT_ACTIVE', lists: [] },
+  '10': { verdict: 'CARD_NOT_ACTIVE', lists: [] },
+  '20': { verdict: 'CARD_NOT_ACTIVE', lists: [] },
+  '30': { verdict: 'SUCCESS', lists: ['W'] },
+  '40': { verdict: 'CARD_LOST', lists: ['B'] },
+  '50': { verdict: 'CARD_FROZEN', lists: ['B'] },
+  '60': { verdict: 'CARD_EXPIRED', lists: [] },
+  '90': { verdict: 'CARD_CANCELLED', lists: ['B'] },
 };
+
+/** The entries of a code table keyed by code; fails at load when `rules` and the table disagree. */
+function byCode(table: string, rules?: Readonly<Record<string, unknown>>): Record<string, CodeEntry> {
+  const entries = getCodeTable(table).entries;
+  const out = Object.fromEntries(entries.map((e) => [e.code, e]));
+  if (rules && Object.keys(rules).sort().join() !== Object.keys(out).sort().join())
+    throw new Error(`lifecycle: the rules and the code table ${table} list different codes`);
+  return out;
+}
+
+export const CARD_STATUS: Readonly<Record<string, StatusInfo>> = Object.fromEntries(
+  Object.entries(byCode('card-status', STATUS_RULES)).map(([code, { zh, en }]) => [
+    code,
+    { zh, en, ...STATUS_RULES[code]! },
+  ]),
+);
 
 /** Allowed transitions (§5.2): from → { to → operation type of §4.9 }. */
 export const TRANSITIONS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
@@ -36,37 +56,21 @@ export const TRANSITIONS: Readonly<Record<string, Readonly<Record<string, string
   '90': {},
 };
 
-/** Operation types of §4.9 (statistics, operations log). */
+/**
+ * Operation types of §4.9 (statistics, operations log): the code table `card-operation-type`, plus the
+ * platform's own steps without a national code (they appear only in the operations log).
+ */
 export const OP_TYPES: Readonly<Record<string, { zh: string; en: string }>> = {
-  '01': { zh: '发卡', en: 'issue' },
-  '02': { zh: '激活', en: 'activate' },
-  '03': { zh: '挂失', en: 'report lost' },
-  '04': { zh: '解挂', en: 'found' },
-  '05': { zh: '冻结', en: 'freeze' },
-  '06': { zh: '解冻', en: 'unfreeze' },
-  '07': { zh: '补卡', en: 'reissue' },
-  '08': { zh: '换卡', en: 'replace' },
-  '09': { zh: '注销', en: 'cancel' },
-  '10': { zh: '修改居民信息', en: 'modify resident' },
-  '11': { zh: '修改卡信息', en: 'modify card' },
-  '12': { zh: '卡验证（用卡）', en: 'card verification (use)' },
+  ...byCode('card-operation-type'),
   production: { zh: '制卡流程', en: 'production step' },
   handout: { zh: '发放', en: 'hand out' },
   expire: { zh: '到期失效', en: 'expiry' },
 };
 
-export const REASON_CODES: Readonly<Record<string, string>> = {
-  '01': '本人申请',
-  '02': '遗失',
-  '03': '被盗',
-  '04': '损坏',
-  '05': '信息变更',
-  '06': '死亡',
-  '07': '重复发卡',
-  '08': '到期',
-  '09': '管理冻结',
-  '99': '其他',
-};
+/** Status change reasons of §5.2 (code table `card-status-reason`): code → Chinese label. */
+export const REASON_CODES: Readonly<Record<string, string>> = Object.fromEntries(
+  getCodeTable('card-status-reason').entries.map((e) => [e.code, e.zh]),
+);
 
 /** The operation type of a transition, or undefined when the table does not allow it. */
 export function transitionOp(from: string, to: string): string | undefined {

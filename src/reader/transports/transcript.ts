@@ -13,6 +13,8 @@ import {
   type CommandApdu,
   type ResponseApdu,
 } from '../../card/apdu.ts';
+import { CodedError } from '../../base/errors.ts';
+import { cardErrors } from '../../card/errors.ts';
 import { CardRemovedError, type CardConnection } from '../../card/transport.ts';
 import { CardEventHub, type CardEvent, type ReaderDevice } from '../device.ts';
 
@@ -87,13 +89,14 @@ export class RecordingDevice implements ReaderDevice {
   }
 }
 
-export class TranscriptReplayError extends Error {
-  readonly code = 'TRANSCRIPT_MISMATCH';
+/** The replay left the recording (the card layer's TRANSCRIPT_MISMATCH, shared with the card transcripts). */
+export class TranscriptReplayError extends CodedError {
   constructor(
     readonly position: number,
     message: string,
   ) {
-    super(`transcript line ${position + 2}: ${message}`);
+    super(cardErrors.entry('TRANSCRIPT_MISMATCH'), { detail: `transcript line ${position + 2}: ${message}` });
+    this.name = 'TranscriptReplayError';
   }
 }
 

@@ -15,7 +15,7 @@ function tableOrUsageError(id: string): ReturnType<typeof getCodeTable> {
   try {
     return getCodeTable(id);
   } catch (err) {
-    if (err instanceof CodesError) throw usageError(err.message);
+    if (err instanceof CodesError) throw usageError(err.detail ?? err.message);
     throw err;
   }
 }

@@ -3,7 +3,7 @@
 // switch. Entry point loaded by index.html.
 /* global sessionStorage, crypto, location, history */
 import { ApiError, createApi } from './api.js';
-import { getLang, i18nText, initialLang, setLang, t } from './i18n.js';
+import { getLang, i18nText, initialLang, loadCodeLabels, setLang, t } from './i18n.js';
 import { PAGES } from './pages.js';
 import { catalogueText, h, tr } from './render.js';
 import { inputDateToWire, maskIdNumber, newSerialNo, toWireTime, wireDateToInput, showWire } from './wire.js';
@@ -59,7 +59,7 @@ function errorBox(err) {
     );
     if (err.field) box.append(h('p', {}, tr('error.field', { field: err.field })));
     // the catalogue's advice for the front desk is written "中文 / English"
-    const [adviceZh, adviceEn] = (entry.user ?? '').split(' / ');
+    const [adviceZh, adviceEn] = (entry.staff ?? '').split(' / ');
     if (adviceZh)
       box.append(h('p', {}, tr('error.advice'), catalogueText({ zh: adviceZh, en: adviceEn ?? adviceZh })));
     if (err.detail && err.detail !== err.en) box.append(h('p', { class: 'detail', lang: 'en' }, err.detail));
@@ -332,4 +332,6 @@ window.addEventListener('hashchange', route);
 setLang(initialLang(localStorage), document, localStorage);
 updateLangButton();
 void loadCatalogue();
+// code labels before the first page: forms and results show them (without them a label shows its key)
+await loadCodeLabels((...a) => fetch(...a)).catch(() => undefined);
 route();

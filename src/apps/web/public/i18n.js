@@ -193,37 +193,6 @@ const zh = {
   'opt.groupBy.org': '按机构',
   'opt.groupBy.region': '按地区',
   'opt.groupBy.day': '按日期',
-  'status.01': '已申请',
-  'status.02': '制卡中',
-  'status.10': '库存',
-  'status.20': '待激活',
-  'status.30': '正常',
-  'status.40': '挂失',
-  'status.50': '冻结',
-  'status.60': '失效',
-  'status.90': '注销',
-  'reason.01': '本人申请',
-  'reason.02': '遗失',
-  'reason.03': '被盗',
-  'reason.04': '损坏',
-  'reason.05': '信息变更',
-  'reason.06': '死亡',
-  'reason.07': '重复发卡',
-  'reason.08': '到期',
-  'reason.09': '管理冻结',
-  'reason.99': '其他',
-  'opType.01': '发卡',
-  'opType.02': '激活',
-  'opType.03': '挂失',
-  'opType.04': '解挂',
-  'opType.05': '冻结',
-  'opType.06': '解冻',
-  'opType.07': '补卡',
-  'opType.08': '换卡',
-  'opType.09': '注销',
-  'opType.10': '修改居民信息',
-  'opType.11': '修改卡信息',
-  'opType.12': '卡验证（用卡）',
 };
 
 const en = {
@@ -418,40 +387,37 @@ const en = {
   'opt.groupBy.org': 'By institution',
   'opt.groupBy.region': 'By region',
   'opt.groupBy.day': 'By day',
-  'status.01': 'Applied',
-  'status.02': 'In production',
-  'status.10': 'In stock',
-  'status.20': 'Awaiting activation',
-  'status.30': 'Active',
-  'status.40': 'Reported lost',
-  'status.50': 'Frozen',
-  'status.60': 'Expired',
-  'status.90': 'Cancelled',
-  'reason.01': 'Holder’s request',
-  'reason.02': 'Lost',
-  'reason.03': 'Stolen',
-  'reason.04': 'Damaged',
-  'reason.05': 'Data changed',
-  'reason.06': 'Death',
-  'reason.07': 'Duplicate issuance',
-  'reason.08': 'Expired',
-  'reason.09': 'Administrative freeze',
-  'reason.99': 'Other',
-  'opType.01': 'Issue',
-  'opType.02': 'Activate',
-  'opType.03': 'Report lost',
-  'opType.04': 'Report found',
-  'opType.05': 'Freeze',
-  'opType.06': 'Unfreeze',
-  'opType.07': 'Reissue',
-  'opType.08': 'Replace',
-  'opType.09': 'Cancel',
-  'opType.10': 'Modify resident',
-  'opType.11': 'Modify card',
-  'opType.12': 'Card verification (use)',
 };
 
 export const MESSAGES = { 'zh-CN': zh, en };
+
+/**
+ * Labels of national codes are not kept here: they come from the platform's code tables
+ * (`GET /api/v1/codes/{table}`, src/codes — the single source). Message-key prefix → table id.
+ */
+export const CODE_TABLES = {
+  status: 'card-status',
+  reason: 'card-status-reason',
+  opType: 'card-operation-type',
+};
+
+/** Adds a code table's labels as `${prefix}.${code}` in both languages (English in sentence case). */
+export function addCodeLabels(prefix, entries) {
+  for (const e of entries) {
+    zh[`${prefix}.${e.code}`] = e.zh;
+    en[`${prefix}.${e.code}`] = e.en.charAt(0).toUpperCase() + e.en.slice(1);
+  }
+}
+
+/** Fetches every table of CODE_TABLES once (the server caches them: Cache-Control + ETag). */
+export async function loadCodeLabels(fetchFn) {
+  await Promise.all(
+    Object.entries(CODE_TABLES).map(async ([prefix, table]) => {
+      const res = await fetchFn(`/api/v1/codes/${table}`);
+      if (res.ok) addCodeLabels(prefix, (await res.json()).entries);
+    }),
+  );
+}
 
 let current = DEFAULT_LANG;
 

@@ -1,0 +1,52 @@
+// GET /api/v1/codes/{table}: the national code tables for browsers — public (no token), cacheable
+// (Cache-Control + ETag, If-None-Match → 304), the same data as src/codes, and an unknown table is the
+// coded problem 350 CODE_TABLE_UNKNOWN (404).
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import { getCodeTable } from '../src/codes/index.ts';
+import { buildServer } from '../src/platform/api/server.ts';
+import { dbTargets, fixture, type Fixture } from './platform-helpers.ts';
+
+let f: Fixture;
+let app: FastifyInstance;
+before(async () => {
+  f = await fixture(dbTargets()[0]);
+  app = await buildServer(f.svc, { clock: f.clock });
+});
+after(async () => {
+  await app.close();
+  await f.drop();
+});
+
+test('a code table without a token, with Cache-Control and ETag, equal to src/codes', async () => {
+  const res = await app.inject({ method: 'GET', url: '/api/v1/codes/card-status' });
+  assert.equal(res.statusCode, 200);
+  assert.match(res.headers['content-type'] as string, /^application\/json/);
+  assert.match(res.headers['cache-control'] as string, /public, max-age=\d+/);
+  const etag = res.headers.etag as string;
+  assert.match(etag, /^"[\w-]+"$/);
+  assert.deepEqual(res.json(), JSON.parse(JSON.stringify(getCodeTable('card-status'))));
+  assert.equal(res.json().entries.find((e: { code: string }) => e.code === '40').zh, '挂失');
+
+  const again = await app.inject({
+    method: 'GET',
+    url: '/api/v1/codes/card-status',
+    headers: { 'if-none-match': etag },
+  });
+  assert.equal(again.statusCode, 304);
+  assert.equal(again.body, '');
+  assert.equal(again.headers.etag, etag);
+  const other = await app.inject({ method: 'GET', url: '/api/v1/codes/card-status-reason' });
+  assert.notEqual(other.headers.etag, etag);
+});
+
+test('an unknown table is the coded problem 350 (404), naming the known tables', async () => {
+  const res = await app.inject({ method: 'GET', url: '/api/v1/codes/no-such-table' });
+  assert.equal(res.statusCode, 404);
+  assert.match(res.headers['content-type'] as string, /application\/problem\+json/);
+  const p = res.json();
+  assert.equal(p.code, '350');
+  assert.equal(p.name, 'CODE_TABLE_UNKNOWN');
+  assert.match(p.detail, /card-status/);
+});
