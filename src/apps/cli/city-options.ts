@@ -1,7 +1,8 @@
 // The options of a city platform run, shared by `rhc serve --role city` and `rhc exchange city`.
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import type { CityOptions } from '../../platform/city/run.ts';
 import { resolveDatabaseUrl } from '../../platform/storage/db.ts';
+import { readSecret, secretOnCommandLine, type SecretSource } from './secret-input.ts';
 import { usageError } from './usage.ts';
 
 export interface CityCliOptions {
@@ -9,7 +10,9 @@ export interface CityCliOptions {
   province?: string;
   org?: string;
   user: string;
+  /** Refused: a password on the command line is visible in `ps`. */
   password?: string;
+  passwordFile?: string;
   db?: string;
   dir: string;
   interval: string;
@@ -24,17 +27,28 @@ export function addCityOptions(cmd: Command, required: boolean, prefix = ''): Co
   opt('--org <code>', 'this city platform’s institution code at the province');
   return cmd
     .option('--user <name>', `${prefix}user name at the province`, 'admin')
-    .option('--password <pw>', `${prefix}password at the province (default $RHC_PROVINCE_PASSWORD)`)
+    .option(
+      '--password-file <path>',
+      `${prefix}file (mode 0600) holding the password at the province; default $RHC_PROVINCE_PASSWORD`,
+    )
+    .addOption(new Option('--password <pw>').hideHelp())
     .option('--dir <dir>', `${prefix}working directory for exchange files`, './data/exchange')
     .option('--interval <seconds>', `${prefix}seconds between exchange rounds`, '60');
 }
 
 /** Checks the city options and turns them into what runCity takes (port and once are the caller's). */
 export function cityRunOptions(o: CityCliOptions): CityOptions {
-  const password = o.password ?? process.env.RHC_PROVINCE_PASSWORD;
+  const source: SecretSource = {
+    file: o.passwordFile,
+    env: 'RHC_PROVINCE_PASSWORD',
+    fileOption: '--password-file',
+  };
+  if (o.password !== undefined) throw secretOnCommandLine('--password', source);
+  const password = readSecret(source);
   if (!o.region || !/^\d{6}$/.test(o.region)) throw usageError('--region <6 digits> is required for a city');
   if (!o.province || !o.org) throw usageError('a city needs --province URL and --org CODE');
-  if (!password) throw usageError('a city needs --password or $RHC_PROVINCE_PASSWORD');
+  if (!password)
+    throw usageError('a city needs its province password: $RHC_PROVINCE_PASSWORD or --password-file FILE');
   const interval = Number(o.interval);
   if (!(interval > 0)) throw usageError('--interval must be a positive number of seconds');
   return {
