@@ -50,3 +50,33 @@ test('an unknown table is the coded problem 350 (404), naming the known tables',
   assert.equal(p.name, 'CODE_TABLE_UNKNOWN');
   assert.match(p.detail, /card-status/);
 });
+
+test('region names for the consoles: ?under=6101 lists 西安市 and its counties with full names; a bad prefix is 351', async () => {
+  const res = await app.inject({ method: 'GET', url: '/api/v1/codes/regions?under=6101' });
+  assert.equal(res.statusCode, 200);
+  assert.match(res.headers['cache-control'] as string, /public, max-age=\d+/);
+  const body = res.json() as {
+    under: string;
+    regions: { code: string; level: string; name: string; fullName: string }[];
+  };
+  assert.equal(body.under, '6101');
+  assert.deepEqual(body.regions[0], {
+    code: '610100',
+    level: 'prefecture',
+    name: '西安市',
+    fullName: '陕西省西安市',
+  });
+  assert.ok(body.regions.some((r) => r.code === '610102' && r.fullName === '陕西省西安市新城区'));
+  assert.ok(body.regions.every((r) => r.code.startsWith('6101')));
+  const provinces = await app.inject({ method: 'GET', url: '/api/v1/codes/regions' });
+  assert.ok((provinces.json() as typeof body).regions.every((r) => r.level === 'province'));
+  const again = await app.inject({
+    method: 'GET',
+    url: '/api/v1/codes/regions?under=6101',
+    headers: { 'if-none-match': res.headers.etag as string },
+  });
+  assert.equal(again.statusCode, 304);
+  const bad = await app.inject({ method: 'GET', url: '/api/v1/codes/regions?under=610' });
+  assert.equal(bad.statusCode, 400);
+  assert.equal(bad.json().code, '351');
+});

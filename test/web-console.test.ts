@@ -188,6 +188,23 @@ describe('web console in Chromium', { timeout: 120_000 }, () => {
     assert.ok((await out.locator('svg.chart rect').count()) >= 1);
   });
 
+  test('statistics by region name the regions (GB/T 2260 names served by the platform)', async (t) => {
+    if (!haveBrowser) return skipLoudly(t, `${CHROMIUM} missing — web console browser tests SKIPPED`);
+    await page.getByLabel('分组方式').selectOption({ label: '按地区' });
+    await page.getByRole('button', { name: '查询' }).click();
+    const out = page.locator('section.output');
+    await out.locator('tbody tr').first().waitFor();
+    const rows = await out.locator('tbody tr').allInnerTexts();
+    assert.ok(
+      rows.some((r) => /陕西省\S*（61\d{4}）\s+[1-9]/.test(r)),
+      rows.join(' | '),
+    );
+    // back to operation types: the language-switch test below reads their labels
+    await page.getByLabel('分组方式').selectOption({ label: '按操作类型' });
+    await page.getByRole('button', { name: '查询' }).click();
+    await out.locator('tbody tr', { hasText: '挂失' }).first().waitFor();
+  });
+
   test('switch to English: labels, lang attribute, persisted across reload', async (t) => {
     if (!haveBrowser) return skipLoudly(t, `${CHROMIUM} missing — web console browser tests SKIPPED`);
     await page.getByRole('button', { name: '切换到英文界面' }).click();

@@ -11,6 +11,7 @@ export {
   regionDataVersion,
   regionFullName,
   regionScopePrefix,
+  regionsUnder,
   type RegionInfo,
   type RegionLevel,
 } from './regions.ts';

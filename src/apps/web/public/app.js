@@ -3,7 +3,7 @@
 // switch. Entry point loaded by index.html.
 /* global sessionStorage, crypto, location, history */
 import { ApiError, createApi } from './api.js';
-import { getLang, i18nText, initialLang, loadCodeLabels, setLang, t } from './i18n.js';
+import { getLang, i18nText, initialLang, loadCodeLabels, loadRegionNames, setLang, t } from './i18n.js';
 import { PAGES } from './pages.js';
 import { catalogueText, h, tr } from './render.js';
 import { inputDateToWire, maskIdNumber, newSerialNo, toWireTime, wireDateToInput, showWire } from './wire.js';
@@ -311,6 +311,8 @@ function route() {
     PAGES.find((p) => p.id === id) ?? PAGES.find((p) => session.allowedCodes.includes(p.code)) ?? PAGES[0];
   if (page.id !== id) history.replaceState(null, '', `#/${page.id}`);
   renderChrome(session);
+  // region names label the codes in results (statistics by region); loaded once per province
+  void loadRegionNames((...a) => fetch(...a), session.regionCode).catch(() => undefined);
   rerender = () => {};
   reveal = false; // masked again on every page: revealing is a deliberate, per-result act
   renderPage(page);

@@ -419,6 +419,25 @@ export async function loadCodeLabels(fetchFn) {
   );
 }
 
+/** GB/T 2260 full names by code, for the province of the signed-in institution (`GET /api/v1/codes/regions`). */
+const regionNames = new Map();
+const loadedProvinces = new Set();
+
+export async function loadRegionNames(fetchFn, regionCode) {
+  const province = String(regionCode ?? '').slice(0, 2);
+  if (!/^\d{2}$/.test(province) || loadedProvinces.has(province)) return;
+  loadedProvinces.add(province);
+  const res = await fetchFn(`/api/v1/codes/regions?under=${province}`);
+  if (!res.ok) return loadedProvinces.delete(province);
+  for (const r of (await res.json()).regions) regionNames.set(r.code, r.fullName);
+}
+
+/** '西安市新城区（610102）' when the name is known, else the code itself. */
+export function regionLabel(code) {
+  const name = regionNames.get(code);
+  return name ? `${name}（${code}）` : code;
+}
+
 let current = DEFAULT_LANG;
 
 export function initialLang(storage) {

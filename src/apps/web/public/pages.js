@@ -2,6 +2,7 @@
 // from the platform's OpenAPI, the form fields, how the request body is built (personal identifiers only
 // ever in the body) and how the answer is shown. app.js turns these into forms.
 import { barChart, catalogueText, coded, h, kv, pii, table, tr, yesNo } from './render.js';
+import { regionLabel } from './i18n.js';
 import { showWire, toWireDate } from './wire.js';
 
 const ID_TYPES = ['01', '02', '03', '06', '07', '99'];
@@ -348,6 +349,7 @@ export const PAGES = [
       const keyOf = (r) => ({ op: r.opType, org: r.orgCode, region: r.regionCode, day: r.date })[g] ?? '';
       const head = { op: 'col.opType', org: 'col.orgCode', region: 'col.regionCode', day: 'col.date' }[g];
       if (!out.rows.length) return h('p', { i18n: 'r.noRows' });
+      const groupLabel = (key) => (g === 'day' ? showWire(key) : g === 'region' ? regionLabel(key) : key);
       const total = out.rows.reduce((n, r) => n + r.count, 0);
       return h(
         'div',
@@ -356,7 +358,7 @@ export const PAGES = [
           out.rows.map((r) =>
             g === 'op'
               ? { labelKey: `opType.${r.opType}`, value: r.count }
-              : { label: g === 'day' ? showWire(keyOf(r)) : keyOf(r), value: r.count },
+              : { label: groupLabel(keyOf(r)), value: r.count },
           ),
           'r.chart',
         ),
@@ -365,7 +367,7 @@ export const PAGES = [
           [head, 'col.count'],
           [
             ...out.rows.map((r) => [
-              g === 'op' ? coded('opType', r.opType) : g === 'day' ? showWire(keyOf(r)) : keyOf(r),
+              g === 'op' ? coded('opType', r.opType) : groupLabel(keyOf(r)),
               String(r.count),
             ]),
             [tr('r.total'), String(total)],
