@@ -77,6 +77,9 @@ test('refusals: no token 401, wrong origin 403, foreign Host 421; allowed origin
     const noToken = await fetch(url + '/card/info');
     assert.equal(noToken.status, 401);
     assert.equal(((await noToken.json()) as { error: { code: number } }).error.code, 130);
+    // ?token= is for the WebSocket only: on HTTP routes it would land in proxy and browser logs
+    const inQuery = await fetch(`${url}/card/info?token=${TOKEN}`);
+    assert.equal(inQuery.status, 401);
     assert.equal(
       (await call('GET', '/card/info', undefined, { authorization: 'Bearer ' + 'cd'.repeat(32) })).status,
       401,

@@ -14,7 +14,7 @@ export const agentErrors = defineCatalogue(
       '缺少或错误的工作站令牌',
       'Missing or wrong workstation token',
       '请联系信息科为本工作站的HIS配置读卡代理令牌 / call IT to set the workstation token in the HIS',
-      'send `Authorization: Bearer <token>` (or `?token=` on `/events`) with the token from the agent’s token file (`--token-file`, default ~/.rhc/agent-token, created on first start)',
+      'send `Authorization: Bearer <token>` (`?token=` is accepted on the `/events` WebSocket only) with the token from the agent’s token file (`--token-file`, default ~/.rhc/agent-token, created on first start)',
     ],
     [
       '131',

@@ -168,7 +168,7 @@ export class ReaderAgent {
         const [file, type] = statics[path];
         return this.send(res, 200, readFileSync(join(here, file), 'utf8'), type);
       }
-      const refused = this.guard(req, res, true, url.searchParams);
+      const refused = this.guard(req, res, true);
       if (refused) return this.agentError(res, refused);
       const body = req.method === 'POST' ? await readJson(req) : undefined;
       if (body === INVALID) return this.agentError(res, 'BODY_INVALID');
