@@ -5,8 +5,8 @@ import { contentsToFileImages } from '../../card/contents.ts';
 import type { CardContentsInput } from '../../card/contents.ts';
 import { getProfile } from '../../card/profiles/index.ts';
 import { validateIdNumber } from '../../codes/index.ts';
-import type { MasterKeySet } from '../keys.ts';
-import { decodeIssuerCertificate } from '../pki.ts';
+import type { MasterKeySet } from '../../crypto/master-keys.ts';
+import { decodeIssuerCertificate } from '../../crypto/pki.ts';
 import { personaliseCard } from './state.ts';
 import type { CardState } from './state.ts';
 

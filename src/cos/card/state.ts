@@ -2,8 +2,8 @@
 // builds it from a profile, file images and the master keys (card-format.md §7.2–§7.3).
 import type { CardProfile, EfSpec } from '../../card/image.ts';
 import { cityFactor } from '../../card/factors.ts';
-import { deriveAllCardKeys } from '../keys.ts';
-import type { MasterKeySet } from '../keys.ts';
+import { deriveAllCardKeys } from '../../crypto/master-keys.ts';
+import type { MasterKeySet } from '../../crypto/master-keys.ts';
 import { FileMemory } from './nvm.ts';
 import { ProfileTree } from './tree.ts';
 

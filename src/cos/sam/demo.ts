@@ -3,11 +3,9 @@
 // demos only; never personalise a real card with it.
 import type { CardProfile } from '../../card/image.ts';
 import type { Random } from '../../base/runtime.ts';
-import { demoMasterKeys } from '../keys.ts';
-import { createDemoPki, DEMO_PKI_IDENTITY } from '../pki.ts';
+import { demoMasterKeys } from '../../crypto/master-keys.ts';
+import { createDemoPki, DEMO_PKI_IDENTITY, DEMO_SAM_PIN } from '../../crypto/pki.ts';
 import { VirtualSam } from './virtual-sam.ts';
-
-export const DEMO_SAM_PIN = '123456';
 
 export function createDemoSam(
   profile: CardProfile,

@@ -14,14 +14,14 @@ import {
   sm4DecryptEcb,
   sm4EncryptEcb,
   unpadIso,
-} from '../crypto.ts';
-import { deriveCardKey, demoMasterKeys, masterKeyFor, processKey } from '../keys.ts';
+} from '../../crypto/primitives.ts';
+import { deriveCardKey, demoMasterKeys, masterKeyFor, processKey } from '../../crypto/master-keys.ts';
 import {
   createDemoPki,
   recordSignatureDigest,
   RECORD_SIGNATURE_LAYOUT,
   verifyRecordSignature,
-} from '../pki.ts';
+} from '../../crypto/pki.ts';
 import { createDemoSam, type VirtualSam } from './index.ts';
 
 const profile = getProfile('national');

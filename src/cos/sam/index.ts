@@ -1,6 +1,6 @@
 // Public surface of the virtual SAM.
 export { VirtualSam, VIRTUAL_SAM_ATR, SAM_COMMANDS, type VirtualSamOptions } from './virtual-sam.ts';
-export { createDemoSam, DEMO_SAM_PIN } from './demo.ts';
+export { createDemoSam } from './demo.ts';
 export {
   SAM_FILES,
   SAM_MF,

@@ -6,10 +6,10 @@ import { describeSw } from '../../card/status-words.ts';
 import { getProfile } from '../../card/profiles/index.ts';
 import { seededRandom } from '../../base/runtime.ts';
 import { CardRemovedError } from '../../card/transport.ts';
-import { sm3 } from '../crypto.ts';
-import { demoMasterKeys } from '../keys.ts';
-import { createDemoPki, DEMO_PKI_IDENTITY, decodeSamCertificate } from '../pki.ts';
-import { sm2VerifyDigest } from '../sm2.ts';
+import { sm3 } from '../../crypto/primitives.ts';
+import { demoMasterKeys } from '../../crypto/master-keys.ts';
+import { createDemoPki, DEMO_PKI_IDENTITY, decodeSamCertificate } from '../../crypto/pki.ts';
+import { sm2VerifyDigest } from '../../crypto/sm2.ts';
 import { createDemoSam, SamConfigError, VirtualSam, VIRTUAL_SAM_ATR } from './index.ts';
 
 const profile = getProfile('national');

@@ -17,10 +17,10 @@ import type { CardProfile, KeySpec } from '../../card/image.ts';
 import { systemRandom, type Random } from '../../base/runtime.ts';
 import { SW } from '../../card/status-words.ts';
 import { CardRemovedError, type CardConnection } from '../../card/transport.ts';
-import { sm4CbcMacBlock, sm4EncryptEcb } from '../crypto.ts';
-import { deriveCardKey, keySlot, processKey, type MasterKeySet } from '../keys.ts';
-import { decodeSamCertificate, type SamPki } from '../pki.ts';
-import { sm2SignDigest } from '../sm2.ts';
+import { sm4CbcMacBlock, sm4EncryptEcb } from '../../crypto/primitives.ts';
+import { deriveCardKey, keySlot, processKey, type MasterKeySet } from '../../crypto/master-keys.ts';
+import { decodeSamCertificate, type SamPki } from '../../crypto/pki.ts';
+import { sm2SignDigest } from '../../crypto/sm2.ts';
 import { SamConfigError } from './errors.ts';
 import {
   DEFAULT_PUBLIC_INFO,

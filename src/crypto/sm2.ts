@@ -9,7 +9,7 @@
 // the form sm-crypto-v2 uses. rawPublicKey/publicKeyFromRaw convert to and from the 64-byte x ‖ y that the
 // certificates (§7.6) carry.
 import { sm2 } from 'sm-crypto-v2';
-import { sm3 } from './crypto.ts';
+import { sm3 } from './primitives.ts';
 
 /** The default user ID of GB/T 32918 / GM/T 0009, used for Z_A unless another is agreed. */
 export const DEFAULT_USER_ID = '1234567812345678';

@@ -3,7 +3,7 @@
 // Keys are never printed or logged: MasterKeySet has no toString/JSON that exposes them by accident.
 import { createHash, randomBytes } from 'node:crypto';
 import type { CardProfile, KeySpec } from '../card/image.ts';
-import { diversify } from './crypto.ts';
+import { diversify } from './primitives.ts';
 
 export interface MasterKeySet {
   readonly id: string;

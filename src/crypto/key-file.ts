@@ -6,8 +6,8 @@ import { closeSync, fchmodSync, openSync, readFileSync, statSync, writeSync } fr
 import { randomBytes } from 'node:crypto';
 import type { CardProfile, KeySpec } from '../card/image.ts';
 import type { Random } from '../base/runtime.ts';
-import { sm4EncryptEcb } from './crypto.ts';
-import { generateMasterKeys, keySlot, type MasterKeySet } from './keys.ts';
+import { sm4EncryptEcb } from './primitives.ts';
+import { generateMasterKeys, keySlot, type MasterKeySet } from './master-keys.ts';
 import {
   buildPki,
   decodeIssuerCertificate,
@@ -15,7 +15,6 @@ import {
   verifyCertificateChain,
   type SamPki,
 } from './pki.ts';
-import { VirtualSam } from './sam/virtual-sam.ts';
 import { generateSm2KeyPair, normalisePublicKey, publicKeyOf, type Sm2KeyPair } from './sm2.ts';
 
 export const KEY_FILE_FORMAT = 'rhc-key-file';
@@ -287,27 +286,4 @@ export function loadKeyFile(path: string): LoadedKeyFile {
     throw new KeyFileError('KEYFILE_INVALID', 'json', 'not valid JSON');
   }
   return parseKeyFile(raw);
-}
-
-/** A virtual SAM loaded with a key file's keys (the PIN is not stored in the file). */
-export function createSamFromKeyFile(
-  file: LoadedKeyFile,
-  options: { profile: CardProfile; pin: string; random?: Random; pinRetryLimit?: number },
-): VirtualSam {
-  if (options.profile.id !== file.profileId)
-    throw new KeyFileError(
-      'KEYFILE_INVALID',
-      'profile',
-      `key file is for ${file.profileId}, not ${options.profile.id}`,
-    );
-  return new VirtualSam({
-    masterKeys: file.masterKeys,
-    profile: options.profile,
-    pki: file.pki,
-    pin: options.pin,
-    serial: file.samSerial,
-    terminalId: file.terminalId,
-    random: options.random,
-    pinRetryLimit: options.pinRetryLimit,
-  });
 }

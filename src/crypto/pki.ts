@@ -7,7 +7,7 @@
 import type { RecordLayout } from '../card/image.ts';
 import { INPATIENT_LAYOUT } from '../card/layouts/inpatient.ts';
 import { OUTPATIENT_LAYOUT } from '../card/layouts/outpatient.ts';
-import { sm3 } from './crypto.ts';
+import { sm3 } from './primitives.ts';
 import {
   deterministicNonce,
   publicKeyFromRaw,
@@ -685,6 +685,9 @@ export interface PkiIdentity {
 }
 
 /** Identity of the demo SAM and issuer (test values, documented in src/cos/README.md). */
+/** PIN of the published demo SAM (tests, training and demos only). */
+export const DEMO_SAM_PIN = '123456';
+
 export const DEMO_PKI_IDENTITY: PkiIdentity = {
   issuerCode: '4101000000000000000001',
   cityCode: '410100',

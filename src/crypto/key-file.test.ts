@@ -7,17 +7,17 @@ import { Command } from 'commander';
 import { decodeCommand, fromHex, toHex } from '../card/apdu.ts';
 import { getProfile } from '../card/profiles/index.ts';
 import { register } from '../apps/cli/commands/keys.ts';
-import { sm4EncryptEcb } from './crypto.ts';
-import { demoMasterKeys } from './keys.ts';
+import { sm4EncryptEcb } from './primitives.ts';
+import { demoMasterKeys } from './master-keys.ts';
+import { createSamFromKeyFile } from '../cos/sam/from-key-file.ts';
 import {
-  createSamFromKeyFile,
   generateKeyFile,
   keyCheckValue,
   KeyFileError,
   loadKeyFile,
   parseKeyFile,
   writeKeyFile,
-} from './keyfile.ts';
+} from './key-file.ts';
 import { verifyCertificateChain } from './pki.ts';
 import { sm2VerifyDigest } from './sm2.ts';
 

@@ -1,0 +1,28 @@
+// A virtual SAM personalised from a key file (src/crypto/key-file.ts): the simulator side of `--keys`.
+import type { CardProfile } from '../../card/image.ts';
+import type { Random } from '../../base/runtime.ts';
+import { KeyFileError, type LoadedKeyFile } from '../../crypto/key-file.ts';
+import { VirtualSam } from './virtual-sam.ts';
+
+/** A virtual SAM loaded with a key file's keys (the PIN is not stored in the file). */
+export function createSamFromKeyFile(
+  file: LoadedKeyFile,
+  options: { profile: CardProfile; pin: string; random?: Random; pinRetryLimit?: number },
+): VirtualSam {
+  if (options.profile.id !== file.profileId)
+    throw new KeyFileError(
+      'KEYFILE_INVALID',
+      'profile',
+      `key file is for ${file.profileId}, not ${options.profile.id}`,
+    );
+  return new VirtualSam({
+    masterKeys: file.masterKeys,
+    profile: options.profile,
+    pki: file.pki,
+    pin: options.pin,
+    serial: file.samSerial,
+    terminalId: file.terminalId,
+    random: options.random,
+    pinRetryLimit: options.pinRetryLimit,
+  });
+}
