@@ -35,6 +35,14 @@ export type SwSignal = 'get-response' | 'wrong-le' | 'wrong-length' | 'absent';
 
 export type Outcome = 'ok' | SwSignal | ApduFailure;
 
+const SIGNALS: ReadonlySet<Outcome> = new Set<SwSignal>([
+  'get-response',
+  'wrong-le',
+  'wrong-length',
+  'absent',
+]);
+export const isSignal = (outcome: Outcome): outcome is SwSignal => SIGNALS.has(outcome);
+
 /** What the status words a command expects mean (masked compare: `BYTES_AVAILABLE` is any 61 xx). */
 export type StatusWordMap = Readonly<Partial<Record<SwSymbol, Outcome>>>;
 
