@@ -8,7 +8,6 @@ import {
   endPersonalisation,
   eraseIndexRecord,
   externalAuthenticate,
-  getChallenge,
   isStaleState,
   readBinary,
   readRecord,
@@ -17,14 +16,14 @@ import {
   updateBinary,
   updateRecord,
   writeIndexRecord,
-  type CardCommand,
 } from '../card/commands/index.ts';
 import type { AccessCondition, CardProfile, KeySpec } from '../card/image.ts';
-import { foldHalves, padIso } from '../cos/crypto.ts';
+import { foldHalves } from '../cos/crypto.ts';
 import type { ApduChannel } from './channel.ts';
 import { ReaderError, isReaderError } from './errors.ts';
 import { keyByName, smKeyOfDf, type EfLocation } from './locate.ts';
 import { concat, type SamClient } from './sam-client.ts';
+import { ProcessKey, SecureChannel } from './secure-channel.ts';
 import type { CardSession } from './session.ts';
 
 export type AccessKind = 'read' | 'update' | 'erase';
@@ -145,27 +144,24 @@ export class CardIo {
     }
   }
 
-  private async challenge(): Promise<Uint8Array> {
-    const r = await this.card.execute(getChallenge(8));
-    if (r.length !== 8) throw new ReaderError('CARD_ERROR', { detail: 'challenge length' });
-    return r;
-  }
-
   /**
    * Flow A/B: one card challenge R feeds the SAM set-up and doubles as authData (one of the deployed variants,
    * §9), so authentication costs GET CHALLENGE + 80 DE + 80 FA + GET RESPONSE + EXTERNAL AUTHENTICATE.
    */
   async externalAuthenticate(key: KeySpec): Promise<void> {
-    const version = Math.min(...key.versions);
-    const r = await this.challenge();
-    await this.sam.keySetup(key, version, this.session.cardFactor, this.session.cityFactor, r);
-    const x = await this.sam.encrypt(concat(r, new Uint8Array(8)));
+    const pk = await ProcessKey.open(this.card, this.sam, key, this.session);
+    const x = await pk.encrypt(concat(pk.challenge, new Uint8Array(8)));
     if (x.length !== 16) throw new ReaderError('SAM_ERROR', { detail: 'cryptogram length' });
     await this.card.execute(
-      externalAuthenticate(key.cardKeyId, concat(foldHalves(x), r, Uint8Array.of(version))),
+      externalAuthenticate(key.cardKeyId, concat(foldHalves(x), pk.challenge, Uint8Array.of(pk.version))),
       { detail: key.name },
     );
     this.session.granted.add(key.name);
+  }
+
+  /** The card channel with secure messaging under `stk`. */
+  private secure(stk: KeySpec): SecureChannel {
+    return new SecureChannel(this.card, this.sam, this.session, stk);
   }
 
   // ---- reads ----
@@ -225,27 +221,10 @@ export class CardIo {
       const cond = await this.prepare(loc, 'update');
       if (!cond.smKey) throw new ReaderError('BAD_PARAMETER', { detail: `${loc.name} has no SM key` });
       const stk = keyByName(this.profile, cond.smKey);
-      const plain = updateRecord(recordNumber, tlv);
-      const header = Uint8Array.of(plain.apdu.cla | 0x04, plain.apdu.ins, plain.apdu.p1, plain.apdu.p2);
-      const data = await this.protect(stk, header, padIso(concat(Uint8Array.of(tlv.length), tlv)));
-      const sm: CardCommand = { ...plain, apdu: { ...plain.apdu, cla: header[0], data } };
-      await this.card.execute(sm, { detail: `${loc.name} record ${recordNumber}` });
+      await this.secure(stk).execute(updateRecord(recordNumber, tlv), {
+        detail: `${loc.name} record ${recordNumber}`,
+      });
     });
-  }
-
-  /** SM protection of §6.3: encrypt under the STK process key, then MAC over IV 0 ‖ header ‖ Lc ‖ cipher. */
-  private async protect(stk: KeySpec, header4: Uint8Array, plain: Uint8Array): Promise<Uint8Array> {
-    const version = Math.min(...stk.versions);
-    const r = await this.challenge();
-    await this.sam.keySetup(stk, version, this.session.cardFactor, this.session.cityFactor, r);
-    const cipher = await this.sam.encrypt(plain);
-    await this.sam.keySetup(stk, version, this.session.cardFactor, this.session.cityFactor, r);
-    const macInput = concat(
-      new Uint8Array(16),
-      padIso(concat(header4, Uint8Array.of(cipher.length + 4), cipher)),
-    );
-    const mac = await this.sam.mac(macInput);
-    return concat(cipher, mac);
   }
 
   /** Flow E: plain UPDATE BINARY in chunks of the profile's write size, after the file's UK. */
@@ -273,20 +252,12 @@ export class CardIo {
   async setIndexFlag(loc: EfLocation, n: number, used: boolean): Promise<void> {
     return this.retryIfStale(loc, used ? 'update' : 'erase', async () => {
       await this.prepare(loc, used ? 'update' : 'erase');
-      const plain = used ? writeIndexRecord(n) : eraseIndexRecord(n);
-      let data: Uint8Array = new Uint8Array(0);
-      if (this.profile.options.indexWriteForm === 'mac') {
-        const header = Uint8Array.of(plain.apdu.cla, plain.apdu.ins, n, 0x04);
-        const stk = smKeyOfDf(this.profile, loc.df.fid);
-        const version = Math.min(...stk.versions);
-        const r = await this.challenge();
-        await this.sam.keySetup(stk, version, this.session.cardFactor, this.session.cityFactor, r);
-        data = await this.sam.mac(concat(new Uint8Array(16), padIso(concat(header, Uint8Array.of(4)))));
-      }
-      await this.card.execute(
-        { ...plain, apdu: { ...plain.apdu, data } },
-        { detail: `${loc.name} record ${n}` },
-      );
+      const command = used ? writeIndexRecord(n) : eraseIndexRecord(n);
+      const channel =
+        this.profile.options.indexWriteForm === 'mac'
+          ? this.secure(smKeyOfDf(this.profile, loc.df.fid))
+          : this.card;
+      await channel.execute(command, { detail: `${loc.name} record ${n}` });
     });
   }
 
@@ -297,22 +268,9 @@ export class CardIo {
   async endPersonalisation(loc: EfLocation): Promise<void> {
     return this.retryIfStale(loc, 'update', async () => {
       await this.prepare(loc, 'update');
-      const plain = endPersonalisation();
-      const header = Uint8Array.of(plain.apdu.cla, plain.apdu.ins, plain.apdu.p1, plain.apdu.p2);
-      const stk = smKeyOfDf(this.profile, loc.df.fid);
-      const r = await this.challenge();
-      await this.sam.keySetup(
-        stk,
-        Math.min(...stk.versions),
-        this.session.cardFactor,
-        this.session.cityFactor,
-        r,
-      );
-      const mac = await this.sam.mac(concat(new Uint8Array(16), padIso(concat(header, Uint8Array.of(4)))));
-      await this.card.execute(
-        { ...plain, apdu: { ...plain.apdu, data: mac } },
-        { detail: `${loc.name} end personalisation` },
-      );
+      await this.secure(smKeyOfDf(this.profile, loc.df.fid)).execute(endPersonalisation(), {
+        detail: `${loc.name} end personalisation`,
+      });
     });
   }
 }
