@@ -8,7 +8,7 @@ import { maskId } from '../src/platform/domain/masking.ts';
 import type { Caller } from '../src/platform/domain/institutions.ts';
 import { TRANSITIONS } from '../src/platform/domain/lifecycle.ts';
 import { RhcError } from '../src/platform/errors.ts';
-import { appliedMigrations, migrationProvider } from '../src/platform/storage/migrations.ts';
+import { appliedMigrations, platformMigrations } from '../src/platform/storage/migrations.ts';
 import type { Fixture } from './platform-helpers.ts';
 import {
   authRequest,
@@ -66,7 +66,7 @@ for (const target of dbTargets()) {
 
     test('migrations ran and are recorded', async (t) => {
       if (!target.open) return skipLoudly(t, target.skip!);
-      const all = Object.keys(await migrationProvider(f.p.kind).getMigrations()).sort();
+      const all = Object.keys(platformMigrations(f.p.adapter)).sort();
       assert.equal(all[0], '001_initial');
       assert.deepEqual(await appliedMigrations(f.p.db as never), all);
     });

@@ -1,12 +1,10 @@
-// Planner statistics inside a long write transaction (storage/planner-stats.ts): on PostgreSQL a batch
+// Planner statistics inside a long write transaction (src/storage/planner-stats.ts, through the adapter): on PostgreSQL a batch
 // lookup of 1 000 residents by (id_type, id_no) must probe the unique index on both columns even when every
 // row was inserted by the running transaction — without fresh statistics PostgreSQL planned it as a scan of
 // every row with that id_type (quadratic over a large import). PostgreSQL only; loud skip without it.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { sql } from 'kysely';
-import { insertRows } from '../src/platform/exchange/apply.ts';
-import { PlannerStatistics } from '../src/platform/storage/planner-stats.ts';
 import { dbTargets, skipLoudly } from './platform-helpers.ts';
 
 const ROWS = 30_000;
@@ -41,7 +39,7 @@ describe('planner statistics in a long write transaction', () => {
     const { p, drop } = await target.open!();
     try {
       await p.db.transaction().execute(async (trx) => {
-        assert.equal(await PlannerStatistics.open(trx, 'sqlite', ['residents']), undefined);
+        assert.equal(await p.adapter.plannerStatistics(trx, ['residents']), undefined);
       });
     } finally {
       await drop();
@@ -55,15 +53,17 @@ describe('planner statistics in a long write transaction', () => {
     const { p, drop } = await target.open();
     try {
       await p.db.transaction().execute(async (trx) => {
-        await sql`set local enable_seqscan = off`.execute(trx); // as the import does
-        const planner = (await PlannerStatistics.open(trx, 'postgres', ['residents', 'cards']))!;
+        // as the import does (the adapter also rules out sequential scans for the transaction)
+        const planner = (await p.adapter.plannerStatistics(trx, ['residents', 'cards']))!;
         assert.equal(planner.analyses, 2, 'never-analysed tables are analysed at the start');
-        for (let i = 0; i < ROWS; i += 1000)
-          await insertRows(
-            { trx, kind: 'postgres', planner },
+        for (let i = 0; i < ROWS; i += 1000) {
+          await p.adapter.insertRows(
+            trx,
             'residents',
             Array.from({ length: 1000 }, (_, k) => resident(i + k)),
           );
+          planner.noteInserted('residents', 1000);
+        }
         await planner.refresh();
         assert.equal(planner.analyses, 3, 'residents grew past its statistics: analysed again; cards not');
         await planner.refresh();

@@ -7,14 +7,11 @@
 // - cross-city: a new live card for a holder who has a live card (20/30/40/50) of ANOTHER city is refused
 //   (3011) — the other city cancels first, or the change goes online as 补/换 (RHC_C0006);
 // - list effects follow lifecycle.listEffects, as for the online interfaces.
-import type BetterSqlite3 from 'better-sqlite3';
-import { sql } from 'kysely';
 import type { Insertable, Transaction } from 'kysely';
+import type { DialectAdapter, PlannerStatistics } from '../../storage/index.ts';
 import { CARD_STATUS, TRANSITIONS, listEffects } from '../domain/lifecycle.ts';
 import { regionPrefix } from '../domain/institutions.ts';
-import type { PlannerStatistics } from '../storage/planner-stats.ts';
 import type { CardTable, Database, ResidentTable } from '../storage/schema.ts';
-import { insertSqliteRows } from '../storage/sqlite-insert.ts';
 import type { PlatformDb } from '../storage/db.ts';
 import { issue } from './issues.ts';
 import type { Issue } from './issues.ts';
@@ -30,28 +27,21 @@ export interface ApplyStats {
   listEntries: number;
 }
 
-/** Where an import writes: its transaction and the database kind. */
+/** Where an import writes: its transaction and the dialect adapter. */
 export interface WriteTarget {
   trx: Transaction<Database>;
-  kind: 'sqlite' | 'postgres';
-  /** Raw SQLite handle of the same connection (inside the same transaction): prepared-statement fast path. */
-  sqlite?: BetterSqlite3.Database;
-  /** PostgreSQL: keeps the planner's statistics in step with the rows this import adds. */
+  adapter: DialectAdapter;
+  /** Keeps the planner's statistics in step with the rows this import adds (where the dialect needs it). */
   planner?: PlannerStatistics;
 }
 
-/** The write target of a transaction on `p` (the raw SQLite handle is the same connection). */
+/** The write target of a transaction on `p`. */
 export function writeTarget(
   p: PlatformDb,
   trx: Transaction<Database>,
   planner?: PlannerStatistics,
 ): WriteTarget {
-  return {
-    trx,
-    kind: p.kind,
-    ...(p.kind === 'sqlite' && p.sqlite ? { sqlite: p.sqlite } : {}),
-    ...(planner ? { planner } : {}),
-  };
+  return { trx, adapter: p.adapter, ...(planner ? { planner } : {}) };
 }
 
 export interface ApplyContext extends WriteTarget {
@@ -118,36 +108,15 @@ function addListEffects(
 }
 
 type InTable = 'cards' | 'residents';
-const selectInCache = new WeakMap<BetterSqlite3.Database, Map<string, BetterSqlite3.Statement>>();
 
-/**
- * `select cols from table where c1 in (…) and c2 in (…)` for a batch of keys. On SQLite one cached
- * prepared statement per query shape, the keys passed as ONE JSON array each (json_each), so a batch of
- * any size neither re-prepares nor hits the bound-parameter limit; elsewhere the same query through Kysely.
- */
-async function selectIn<T>(
-  ctx: { trx: Transaction<Database>; sqlite?: BetterSqlite3.Database },
+/** `select cols from table where c1 in (…) and c2 in (…)` for a batch of keys (the adapter's batch lookup). */
+function selectIn<T>(
+  ctx: WriteTarget,
   table: InTable,
   cols: readonly string[],
   where: readonly (readonly [string, readonly string[] | readonly number[]])[],
 ): Promise<T[]> {
-  if (where.some(([, vs]) => vs.length === 0)) return [];
-  if (ctx.sqlite) {
-    const text = `select ${cols.join(',')} from ${table} where ${where
-      .map(([c]) => `${c} in (select value from json_each(?))`)
-      .join(' and ')}`;
-    let cache = selectInCache.get(ctx.sqlite);
-    if (!cache) selectInCache.set(ctx.sqlite, (cache = new Map()));
-    let st = cache.get(text);
-    if (!st) cache.set(text, (st = ctx.sqlite.prepare(text)));
-    return st.all(...where.map(([, vs]) => JSON.stringify(vs))) as T[];
-  }
-  let q = ctx.trx.selectFrom(table).select(cols as never[]) as unknown as {
-    where(c: string, op: 'in', v: readonly unknown[]): typeof q;
-    execute(): Promise<T[]>;
-  };
-  for (const [c, vs] of where) q = q.where(c, 'in', vs);
-  return q.execute();
+  return ctx.adapter.selectIn<T>(ctx.trx, table, cols, where);
 }
 
 type Batch = ParsedRecord[];
@@ -298,12 +267,7 @@ async function applyCards(ctx: ApplyContext, batch: Batch): Promise<void> {
   await insertRows(ctx, 'cards', inserts);
 }
 
-/**
- * Inserts rows: on SQLite through the cached prepared statements of storage/sqlite-insert.ts, on the
- * transaction's own connection (Kysely holds the connection for the transaction, so nothing else can
- * interleave); without that handle multi-row INSERTs through Kysely; on PostgreSQL one statement with an
- * array per column.
- */
+/** Inserts rows through the adapter's bulk insert, noting them for the planner statistics. */
 export async function insertRows<T extends 'cards' | 'residents' | 'list_changes' | 'card_operations'>(
   ctx: WriteTarget,
   table: T,
@@ -311,45 +275,7 @@ export async function insertRows<T extends 'cards' | 'residents' | 'list_changes
 ): Promise<void> {
   if (rows.length === 0) return;
   ctx.planner?.noteInserted(table, rows.length);
-  if (ctx.sqlite) {
-    insertSqliteRows(ctx.sqlite, table, rows);
-    return;
-  }
-  if (ctx.kind === 'sqlite') {
-    for (let i = 0; i < rows.length; i += 250)
-      await ctx.trx
-        .insertInto(table)
-        .values(rows.slice(i, i + 250) as never)
-        .execute();
-    return;
-  }
-  // PostgreSQL: one `INSERT … SELECT FROM unnest($1::t[], …)` per call — one array parameter per column
-  // (a multi-row VALUES list has one parameter per cell, and PostgreSQL parses and plans thousands of them
-  // per statement)
-  const cols = Object.keys(rows[0]!);
-  const types = await columnTypes(ctx.trx, table);
-  const arrays = cols.map((c) => {
-    const t = types.get(c);
-    if (!t) throw new Error(`insertRows: no column ${table}.${c}`);
-    return sql`${rows.map((r) => (r as Record<string, unknown>)[c] ?? null)}::${sql.raw(t)}[]`;
-  });
-  await sql`insert into ${sql.table(table)} (${sql.join(cols.map((c) => sql.ref(c)))})
-    select * from unnest(${sql.join(arrays)})`.execute(ctx.trx);
-}
-
-const columnTypeCache = new Map<string, Map<string, string>>();
-
-/** Column → PostgreSQL type name of a table in the current schema (every schema has the same migrations). */
-async function columnTypes(trx: Transaction<Database>, table: string): Promise<Map<string, string>> {
-  let m = columnTypeCache.get(table);
-  if (!m) {
-    const { rows } = await sql<{ column_name: string; udt_name: string }>`
-      select column_name, udt_name from information_schema.columns
-      where table_schema = current_schema() and table_name = ${table}`.execute(trx);
-    m = new Map(rows.map((r) => [r.column_name, r.udt_name]));
-    if (m.size) columnTypeCache.set(table, m);
-  }
-  return m;
+  await ctx.adapter.insertRows(ctx.trx, table, rows);
 }
 
 // ---------- HMD: city blacklist changes ----------

@@ -78,7 +78,7 @@ export async function applyDownFile(
   let duplicate = false;
   try {
     await p.db.transaction().execute(async (trx) => {
-      await lockWriters(trx, p.kind);
+      await lockWriters(trx, p.adapter);
       const lists = await ListVersions.open(writeTarget(p, trx), toWireDate(now));
       let view: Map<string, { status: string; app: string }> | undefined;
       let started = false;

@@ -13,6 +13,7 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Clock } from '../../base/runtime.ts';
+import { storageOf } from '../../storage/index.ts';
 import type { Caller } from '../domain/institutions.ts';
 import type { PlatformService } from '../domain/service.ts';
 import { RhcError } from '../errors.ts';
@@ -64,8 +65,8 @@ async function provinceRegion(o: ExchangeHttpOptions): Promise<string> {
 }
 
 export async function exchangeRoutes(app: FastifyInstance, opts: ExchangeHttpOptions): Promise<void> {
-  // the service's storage handle (PlatformDb) without opening a second connection
-  const p: PlatformDb = { db: opts.svc.db, kind: opts.svc.kind, close: async () => undefined };
+  // the service's storage (PlatformDb) without opening a second connection; closing stays the owner's
+  const p: PlatformDb = { ...storageOf(opts.svc.db), close: async () => undefined };
   const o = { ...opts, p, spoolDir: opts.spoolDir ?? join(tmpdir(), 'rhc-exchange') };
   await mkdir(o.spoolDir, { recursive: true });
   const max = o.maxUploadBytes ?? 4 * 1024 ** 3;

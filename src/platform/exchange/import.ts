@@ -4,12 +4,10 @@
 // (line numbers, coded reasons) and the `.ack` text of platform-interfaces.md §6.2.
 import { open, readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { sql } from 'kysely';
 import type { Clock } from '../../base/runtime.ts';
 import { toWireDate } from '../domain/format.ts';
 import type { AuditTrail } from '../domain/audit.ts';
 import type { PlatformDb } from '../storage/db.ts';
-import { PlannerStatistics } from '../storage/planner-stats.ts';
 import { BatchApplier, newStats, writeTarget } from './apply.ts';
 import type { ApplyStats } from './apply.ts';
 import { newReadResult, parseFileName, parseOkFile } from './format.ts';
@@ -183,12 +181,10 @@ export async function importFile(p: PlatformDb, path: string, o: ImportOptions):
 
   try {
     await p.db.transaction().execute(async (trx) => {
-      await lockWriters(trx, p.kind);
-      // PostgreSQL plans each batch lookup from statistics that know nothing of the rows this transaction
-      // inserted (storage/planner-stats.ts keeps them in step); every lookup of an import is a key lookup,
-      // so also rule out sequential scans between two analyses.
-      if (p.kind === 'postgres') await sql`set local enable_seqscan = off`.execute(trx);
-      const planner = await PlannerStatistics.open(trx, p.kind, ['residents', 'cards']);
+      await lockWriters(trx, p.adapter);
+      // a planner may plan each batch lookup from statistics that know nothing of the rows this transaction
+      // inserted: the adapter keeps them in step (src/storage/planner-stats.ts)
+      const planner = await p.adapter.plannerStatistics(trx, ['residents', 'cards']);
       if (declared && (await findFile(xdb(trx), 'in', file))) throw new AlreadyApplied();
       const target = writeTarget(p, trx, planner);
       const lists = await ListVersions.open(target, toWireDate(now));

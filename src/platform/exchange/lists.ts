@@ -3,8 +3,8 @@
 // counted in memory, so a 1 M-record file does not run a COUNT per entry. The caller holds the writer
 // lock (one transaction; advisory lock 5150001 on PostgreSQL, as the service).
 // TODO(platform): move into PlatformService as a public `appendListChanges(trx, rows)`.
-import { sql } from 'kysely';
 import type { Transaction } from 'kysely';
+import type { DialectAdapter } from '../../storage/index.ts';
 import { listVersion } from '../domain/format.ts';
 import type { Database } from '../storage/schema.ts';
 import { insertRows } from './apply.ts';
@@ -21,10 +21,8 @@ export interface ListRow {
   app_city_code: string;
 }
 
-export const WRITE_LOCK_KEY = 5150001;
-
-export async function lockWriters(trx: Transaction<Database>, kind: 'sqlite' | 'postgres'): Promise<void> {
-  if (kind === 'postgres') await sql`select pg_advisory_xact_lock(${sql.lit(WRITE_LOCK_KEY)})`.execute(trx);
+export async function lockWriters(trx: Transaction<Database>, adapter: DialectAdapter): Promise<void> {
+  await adapter.lock(trx, 'cards');
 }
 
 export class ListVersions {
@@ -35,7 +33,7 @@ export class ListVersions {
   readonly heads: Partial<Record<'B' | 'W', string>> = {};
   private constructor(target: WriteTarget, date: string, next: Record<'B' | 'W', number>) {
     // list rows are not looked up by the import: no planner statistics to keep
-    this.target = { trx: target.trx, kind: target.kind, ...(target.sqlite ? { sqlite: target.sqlite } : {}) };
+    this.target = { trx: target.trx, adapter: target.adapter };
     this.date = date;
     this.next = next;
   }

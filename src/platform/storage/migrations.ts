@@ -1,19 +1,14 @@
-// Versioned migrations, applied on every start by Kysely's Migrator (its table `kysely_migration`
-// records what ran). Add a new entry with the next number; never edit an applied one.
-import { sql } from 'kysely';
-import type { Kysely, Migration, MigrationProvider } from 'kysely';
-import type { DialectKind } from './db.ts';
+// The platform's versioned migrations, applied on every start by the runner of src/storage (Kysely's
+// Migrator; its table `kysely_migration` records what ran). Add a new entry with the next number; never
+// edit an applied one.
+import type { Kysely, Migration } from 'kysely';
+import type { DialectAdapter, Migrations } from '../../storage/index.ts';
 
 type Db = Kysely<unknown>;
 
-/** Auto-increment integer key, spelled per dialect (SQLite rowid alias vs PostgreSQL serial). */
-function idType(kind: DialectKind) {
-  return kind === 'postgres' ? ('serial' as const) : ('integer' as const);
-}
-
-function v001(kind: DialectKind): Migration {
-  const id = idType(kind);
-  const auto = kind === 'sqlite';
+function v001(a: DialectAdapter): Migration {
+  // auto-increment integer key, spelled per dialect (SQLite rowid alias vs PostgreSQL serial)
+  const id = a.idColumn();
   return {
     async up(db: Db) {
       await db.schema
@@ -23,7 +18,7 @@ function v001(kind: DialectKind): Migration {
         .execute();
       await db.schema
         .createTable('institutions')
-        .addColumn('id', id, (c) => (auto ? c.primaryKey().autoIncrement() : c.primaryKey()))
+        .addColumn('id', id.type, id.build)
         .addColumn('code', 'text', (c) => c.notNull().unique())
         .addColumn('name', 'text', (c) => c.notNull())
         .addColumn('role', 'text', (c) => c.notNull())
@@ -35,7 +30,7 @@ function v001(kind: DialectKind): Migration {
         .execute();
       await db.schema
         .createTable('institution_users')
-        .addColumn('id', id, (c) => (auto ? c.primaryKey().autoIncrement() : c.primaryKey()))
+        .addColumn('id', id.type, id.build)
         .addColumn('institution_id', 'integer', (c) => c.notNull().references('institutions.id'))
         .addColumn('user_name', 'text', (c) => c.notNull())
         .addColumn('pwd_sm3', 'text', (c) => c.notNull())
@@ -46,7 +41,7 @@ function v001(kind: DialectKind): Migration {
         .execute();
       await db.schema
         .createTable('residents')
-        .addColumn('id', id, (c) => (auto ? c.primaryKey().autoIncrement() : c.primaryKey()))
+        .addColumn('id', id.type, id.build)
         .addColumn('main_index', 'text', (c) => c.notNull().unique())
         .addColumn('id_type', 'text', (c) => c.notNull())
         .addColumn('id_no', 'text', (c) => c.notNull())
@@ -73,7 +68,7 @@ function v001(kind: DialectKind): Migration {
         .execute();
       await db.schema
         .createTable('cards')
-        .addColumn('id', id, (c) => (auto ? c.primaryKey().autoIncrement() : c.primaryKey()))
+        .addColumn('id', id.type, id.build)
         .addColumn('card_no', 'text', (c) => c.notNull())
         .addColumn('chip_serial', 'text', (c) => c.notNull())
         .addColumn('resident_id', 'integer', (c) => c.notNull().references('residents.id'))
@@ -100,7 +95,7 @@ function v001(kind: DialectKind): Migration {
       await db.schema.createIndex('cards_status_idx').on('cards').columns(['status', 'id']).execute();
       await db.schema
         .createTable('card_operations')
-        .addColumn('id', id, (c) => (auto ? c.primaryKey().autoIncrement() : c.primaryKey()))
+        .addColumn('id', id.type, id.build)
         .addColumn('op_type', 'text', (c) => c.notNull())
         .addColumn('card_id', 'integer')
         .addColumn('resident_id', 'integer')
@@ -122,7 +117,7 @@ function v001(kind: DialectKind): Migration {
         .execute();
       await db.schema
         .createTable('list_changes')
-        .addColumn('seq', id, (c) => (auto ? c.primaryKey().autoIncrement() : c.primaryKey()))
+        .addColumn('seq', id.type, id.build)
         .addColumn('list_type', 'text', (c) => c.notNull())
         .addColumn('version', 'text', (c) => c.notNull())
         .addColumn('op', 'text', (c) => c.notNull())
@@ -151,7 +146,7 @@ function v001(kind: DialectKind): Migration {
         .execute();
       await db.schema
         .createTable('audit_log')
-        .addColumn('seq', id, (c) => (auto ? c.primaryKey().autoIncrement() : c.primaryKey()))
+        .addColumn('seq', id.type, id.build)
         .addColumn('at', 'text', (c) => c.notNull())
         .addColumn('institution_code', 'text', (c) => c.notNull())
         .addColumn('user_name', 'text', (c) => c.notNull())
@@ -164,7 +159,7 @@ function v001(kind: DialectKind): Migration {
         .execute();
       await db.schema
         .createTable('reported_stats')
-        .addColumn('id', id, (c) => (auto ? c.primaryKey().autoIncrement() : c.primaryKey()))
+        .addColumn('id', id.type, id.build)
         .addColumn('reported_by', 'text', (c) => c.notNull())
         .addColumn('region_code', 'text', (c) => c.notNull())
         .addColumn('org_code', 'text', (c) => c.notNull())
@@ -178,14 +173,13 @@ function v001(kind: DialectKind): Migration {
 }
 
 /** City ↔ province file exchange (src/platform/exchange): the ledger of files imported, exported and pulled. */
-function v002Exchange(kind: DialectKind): Migration {
-  const id = idType(kind);
-  const auto = kind === 'sqlite';
+function v002Exchange(a: DialectAdapter): Migration {
+  const id = a.idColumn();
   return {
     async up(db: Db) {
       await db.schema
         .createTable('exchange_files')
-        .addColumn('id', id, (c) => (auto ? c.primaryKey().autoIncrement() : c.primaryKey()))
+        .addColumn('id', id.type, id.build)
         .addColumn('direction', 'text', (c) => c.notNull())
         .addColumn('file_name', 'text', (c) => c.notNull())
         .addColumn('type', 'text', (c) => c.notNull())
@@ -256,22 +250,12 @@ function v005OperationSource(): Migration {
   };
 }
 
-export function migrationProvider(kind: DialectKind): MigrationProvider {
-  return {
-    async getMigrations() {
-      return {
-        '001_initial': v001(kind),
-        '002_exchange': v002Exchange(kind),
-        '003_user_roles': v003UserRoles(),
-        '004_expiry_index': v004ExpiryIndex(),
-        '005_operation_source': v005OperationSource(),
-      };
-    },
-  };
-}
+export const platformMigrations: Migrations = (a) => ({
+  '001_initial': v001(a),
+  '002_exchange': v002Exchange(a),
+  '003_user_roles': v003UserRoles(),
+  '004_expiry_index': v004ExpiryIndex(),
+  '005_operation_source': v005OperationSource(),
+});
 
-/** Used by tests to check that the migrations table exists and lists what ran. */
-export async function appliedMigrations(db: Kysely<unknown>): Promise<string[]> {
-  const r = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(db);
-  return r.rows.map((x) => x.name);
-}
+export { appliedMigrations } from '../../storage/index.ts';

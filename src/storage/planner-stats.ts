@@ -8,8 +8,7 @@
 // so a file of N rows pays for about log2(N / MIN_ROWS) analyses). ANALYZE may run inside a transaction and
 // counts the transaction's own rows; it samples a fixed number of rows, so each costs about the same.
 import { sql } from 'kysely';
-import type { Transaction } from 'kysely';
-import type { Database } from './schema.ts';
+import type { AnyTransaction, PlannerStatistics } from './adapter.ts';
 
 /** Below this many added rows a stale plan costs less than an ANALYZE. */
 const MIN_ROWS = 20_000;
@@ -21,26 +20,20 @@ interface Known {
   added: number;
 }
 
-export class PlannerStatistics {
-  /** Tables analysed so far (for tests and progress output). */
+export class PostgresPlannerStatistics implements PlannerStatistics {
   analyses = 0;
 
   private constructor(
-    private readonly trx: Transaction<Database>,
+    private readonly trx: AnyTransaction,
     private readonly known: Map<string, Known>,
   ) {}
 
   /**
    * For `tables` in the transaction's schema: analyses those never analysed or changed by more than a fifth
-   * since; returns undefined on SQLite (its planner prefers indexes for IN lookups without statistics).
+   * since.
    */
-  static async open(
-    trx: Transaction<Database>,
-    kind: 'sqlite' | 'postgres',
-    tables: readonly string[],
-  ): Promise<PlannerStatistics | undefined> {
-    if (kind !== 'postgres') return undefined;
-    const stats = new PlannerStatistics(trx, new Map());
+  static async open(trx: AnyTransaction, tables: readonly string[]): Promise<PostgresPlannerStatistics> {
+    const stats = new PostgresPlannerStatistics(trx, new Map());
     for (const table of tables) {
       const row = (
         await sql<{ reltuples: number; modified: number | null }>`
@@ -61,7 +54,6 @@ export class PlannerStatistics {
     if (k) k.added += rows;
   }
 
-  /** Analyses every tracked table whose added rows outgrew its statistics. */
   async refresh(): Promise<void> {
     for (const [table, k] of this.known)
       if (k.added >= Math.max(MIN_ROWS, k.analysed)) await this.analyse(table);

@@ -1,0 +1,55 @@
+// Every database test over every dialect (as Kysely's test/node/src/test-setup.ts does): SQLite always,
+// PostgreSQL when RHC_TEST_POSTGRES_URL is set — each test on a fresh in-memory database or a fresh schema.
+// Without PostgreSQL its cases skip loudly; under CI (CI=true) a missing PostgreSQL fails instead.
+import { randomBytes } from 'node:crypto';
+import type { TestContext } from 'node:test';
+import pg from 'pg';
+
+export interface TestDatabase {
+  /** Database URL to open (sqlite::memory:, or the PostgreSQL URL). */
+  url: string;
+  /** PostgreSQL schema of this test (pass it to the open function). */
+  schema?: string;
+  /** Removes what the test created (the caller closes its own connections first). */
+  drop(): Promise<void>;
+}
+
+export interface DialectCase {
+  name: 'sqlite' | 'postgres';
+  /** A fresh database; undefined → skip with `skip` as the reason. */
+  fresh?: () => Promise<TestDatabase>;
+  skip?: string;
+}
+
+export function dialectCases(): DialectCase[] {
+  const url = process.env.RHC_TEST_POSTGRES_URL;
+  return [
+    { name: 'sqlite', fresh: async () => ({ url: 'sqlite::memory:', drop: async () => {} }) },
+    url
+      ? {
+          name: 'postgres',
+          fresh: async () => {
+            const schema = `rhc_t_${process.pid}_${randomBytes(4).toString('hex')}`;
+            return {
+              url,
+              schema,
+              drop: async () => {
+                const c = new pg.Client({ connectionString: url });
+                await c.connect();
+                await c.query(`drop schema if exists ${schema} cascade`);
+                await c.end();
+              },
+            };
+          },
+        }
+      : { name: 'postgres', skip: 'RHC_TEST_POSTGRES_URL not set — PostgreSQL tests SKIPPED' },
+  ];
+}
+
+/** Skips a dialect's test loudly; under CI a missing database is a failure, not a skip. */
+export function skipDialect(t: TestContext, d: DialectCase): void {
+  const reason = d.skip ?? `${d.name} unavailable`;
+  if (process.env.CI === 'true') throw new Error(`${reason} (CI=true: every dialect is required)`);
+  console.warn(`\n*** ${reason} ***\n`);
+  t.skip(reason);
+}
