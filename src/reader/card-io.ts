@@ -4,7 +4,7 @@
 // the APDUs the session state still requires.
 import { command } from '../card/apdu.ts';
 import type { AccessCondition, CardProfile, KeySpec } from '../card/image.ts';
-import { foldHalves, padIso } from '../cos/crypto.ts';
+import { foldHalves, padIso } from '../crypto/index.ts';
 import type { ApduChannel } from './channel.ts';
 import { ReaderError, isReaderError, type ReaderErrorSymbol } from './errors.ts';
 import { keyByName, smKeyOfDf, type EfLocation } from './locate.ts';
