@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { toHex } from '../src/card/apdu.ts';
-import { sm3 } from '../src/crypto/primitives.ts';
-import { decodeSamCertificate } from '../src/crypto/pki.ts';
+import { sm3 } from '../src/crypto/index.ts';
+import { decodeSamCertificate } from '../src/crypto/index.ts';
 import { sm2Verify } from '../src/crypto/sm2.ts';
 import { sm2DigestForSigning } from '../src/crypto/sm2.ts';
 import { allLocations, encounterFiles, locate } from '../src/reader/locate.ts';

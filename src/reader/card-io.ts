@@ -18,7 +18,7 @@ import {
   writeIndexRecord,
 } from '../card/commands/index.ts';
 import type { AccessCondition, CardProfile, KeySpec } from '../card/image.ts';
-import { foldHalves } from '../crypto/primitives.ts';
+import { foldHalves } from '../crypto/index.ts';
 import type { ApduChannel } from './channel.ts';
 import { ReaderError, isReaderError } from './errors.ts';
 import { keyByName, smKeyOfDf, type EfLocation } from './locate.ts';

@@ -21,7 +21,7 @@ import {
   recordSignatureDigest,
   verifyRecordSignature,
   type RecordSignatureResult,
-} from '../crypto/pki.ts';
+} from '../crypto/index.ts';
 import { CardFiles, type EncounterSection, type Values } from './files.ts';
 import {
   elementByApi,

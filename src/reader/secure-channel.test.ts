@@ -5,7 +5,7 @@ import { endPersonalisation, updateRecord, writeIndexRecord } from '../card/comm
 import { getProfile } from '../card/profiles/index.ts';
 import type { Transport } from '../card/transport.ts';
 import { createDemoSam } from '../cos/sam/demo.ts';
-import { DEMO_SAM_PIN } from '../crypto/pki.ts';
+import { DEMO_SAM_PIN } from '../crypto/index.ts';
 import { ApduChannel, type ApduObserver } from './channel.ts';
 import { SamClient } from './sam-client.ts';
 import { SecureChannel } from './secure-channel.ts';

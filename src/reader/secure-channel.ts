@@ -4,7 +4,7 @@
 import { command, toHex } from '../card/apdu.ts';
 import { getChallenge, type CardCommand } from '../card/commands/index.ts';
 import type { KeySpec } from '../card/image.ts';
-import { padIso } from '../crypto/primitives.ts';
+import { padIso } from '../crypto/index.ts';
 import type { ApduChannel, CommandChannel, ExecuteContext } from './channel.ts';
 import { ReaderError } from './errors.ts';
 import { concat, type SamClient } from './sam-client.ts';

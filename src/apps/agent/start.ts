@@ -3,8 +3,7 @@
 import type { CardProfile } from '../../card/image.ts';
 import { getProfile } from '../../card/profiles/index.ts';
 import type { CardConnection } from '../../card/transport.ts';
-import { loadKeyFile } from '../../crypto/key-file.ts';
-import { createDemoPki } from '../../crypto/pki.ts';
+import { createDemoPki, loadKeyFile } from '../../crypto/index.ts';
 import { Reader } from '../../reader/reader.ts';
 import { MemoryReaderDevice } from '../../reader/transports/memory.ts';
 import { PcscReaderDevice } from '../../reader/transports/pcsc.ts';

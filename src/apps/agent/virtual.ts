@@ -7,8 +7,7 @@ import { VirtualCard } from '../../cos/card/virtual-card.ts';
 import { loadCard, saveCard } from '../../cos/persist.ts';
 import { createDemoSam } from '../../cos/sam/demo.ts';
 import { createSamFromKeyFile } from '../../cos/sam/from-key-file.ts';
-import type { LoadedKeyFile } from '../../crypto/key-file.ts';
-import { createDemoPki } from '../../crypto/pki.ts';
+import { createDemoPki, type LoadedKeyFile } from '../../crypto/index.ts';
 
 /** A card file served by the agent; every change is saved back to the file. */
 export function openVirtualCard(path: string): { profile: CardProfile; card: VirtualCard } {

@@ -1,7 +1,8 @@
-// A virtual SAM personalised from a key file (src/crypto/key-file.ts): the simulator side of `--keys`.
-import type { CardProfile } from '../../card/image.ts';
+// A virtual SAM loaded with the keys of a key file (src/crypto key-file.ts): what `rhc agent --keys` and
+// `rhc card read --virtual-sam --keys` run. The PIN is not stored in the file.
 import type { Random } from '../../base/runtime.ts';
-import { KeyFileError, type LoadedKeyFile } from '../../crypto/key-file.ts';
+import type { CardProfile } from '../../card/image.ts';
+import { KeyFileError, type LoadedKeyFile } from '../../crypto/index.ts';
 import { VirtualSam } from './virtual-sam.ts';
 
 /** A virtual SAM loaded with a key file's keys (the PIN is not stored in the file). */
