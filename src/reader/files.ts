@@ -95,42 +95,33 @@ export class CardFiles {
   }
 
   // ---- TLV files, typed with the card models (src/card/models/types.ts) ----
-  readDdf1Ef05 = async (): Promise<IssuerData> =>
-    (await this.readTlvFile(locate(this.profile, DDF1, EF05))) as IssuerData;
-  writeDdf1Ef05 = async (v: Partial<IssuerData>): Promise<number> =>
-    this.writeTlvFile(locate(this.profile, DDF1, EF05), v);
-  readDdf1Ef06 = async (): Promise<HolderIdentity> =>
-    (await this.readTlvFile(locate(this.profile, DDF1, EF06))) as HolderIdentity;
-  writeDdf1Ef06 = async (v: Partial<HolderIdentity>): Promise<number> =>
-    this.writeTlvFile(locate(this.profile, DDF1, EF06), v);
-  readDdf1Ef08 = async (): Promise<ValidityAndContacts> =>
-    (await this.readTlvFile(locate(this.profile, DDF1, EF08))) as ValidityAndContacts;
-  writeDdf1Ef08 = async (v: Partial<ValidityAndContacts>): Promise<number> =>
-    this.writeTlvFile(locate(this.profile, DDF1, EF08), v);
-  readDf01Ef05 = async (): Promise<Addresses> =>
-    (await this.readTlvFile(locate(this.profile, DF01, EF05))) as Addresses;
-  writeDf01Ef05 = async (v: Partial<Addresses>): Promise<number> =>
-    this.writeTlvFile(locate(this.profile, DF01, EF05), v);
-  readDf01Ef06 = async (): Promise<Contacts> =>
-    (await this.readTlvFile(locate(this.profile, DF01, EF06))) as Contacts;
-  writeDf01Ef06 = async (v: Partial<Contacts>): Promise<number> =>
-    this.writeTlvFile(locate(this.profile, DF01, EF06), v);
-  readDf01Ef07 = async (): Promise<OccupationMarriage> =>
-    (await this.readTlvFile(locate(this.profile, DF01, EF07))) as OccupationMarriage;
-  writeDf01Ef07 = async (v: Partial<OccupationMarriage>): Promise<number> =>
-    this.writeTlvFile(locate(this.profile, DF01, EF07), v);
-  readDf01Ef08 = async (): Promise<Documents> =>
-    (await this.readTlvFile(locate(this.profile, DF01, EF08))) as Documents;
-  writeDf01Ef08 = async (v: Partial<Documents>): Promise<number> =>
-    this.writeTlvFile(locate(this.profile, DF01, EF08), v);
-  readDf02Ef05 = async (): Promise<ClinicalBasics> =>
-    (await this.readTlvFile(locate(this.profile, DF02, EF05))) as ClinicalBasics;
-  writeDf02Ef05 = async (v: Partial<ClinicalBasics>): Promise<number> =>
-    this.writeTlvFile(locate(this.profile, DF02, EF05), v);
-  readDf02Ef06 = async (): Promise<SpecialInfo> =>
-    (await this.readTlvFile(locate(this.profile, DF02, EF06))) as SpecialInfo;
-  writeDf02Ef06 = async (v: Partial<SpecialInfo>): Promise<number> =>
-    this.writeTlvFile(locate(this.profile, DF02, EF06), v);
+  readonly readDdf1Ef05 = this.tlvReader<IssuerData>(DDF1, EF05);
+  readonly writeDdf1Ef05 = this.tlvWriter<IssuerData>(DDF1, EF05);
+  readonly readDdf1Ef06 = this.tlvReader<HolderIdentity>(DDF1, EF06);
+  readonly writeDdf1Ef06 = this.tlvWriter<HolderIdentity>(DDF1, EF06);
+  readonly readDdf1Ef08 = this.tlvReader<ValidityAndContacts>(DDF1, EF08);
+  readonly writeDdf1Ef08 = this.tlvWriter<ValidityAndContacts>(DDF1, EF08);
+  readonly readDf01Ef05 = this.tlvReader<Addresses>(DF01, EF05);
+  readonly writeDf01Ef05 = this.tlvWriter<Addresses>(DF01, EF05);
+  readonly readDf01Ef06 = this.tlvReader<Contacts>(DF01, EF06);
+  readonly writeDf01Ef06 = this.tlvWriter<Contacts>(DF01, EF06);
+  readonly readDf01Ef07 = this.tlvReader<OccupationMarriage>(DF01, EF07);
+  readonly writeDf01Ef07 = this.tlvWriter<OccupationMarriage>(DF01, EF07);
+  readonly readDf01Ef08 = this.tlvReader<Documents>(DF01, EF08);
+  readonly writeDf01Ef08 = this.tlvWriter<Documents>(DF01, EF08);
+  readonly readDf02Ef05 = this.tlvReader<ClinicalBasics>(DF02, EF05);
+  readonly writeDf02Ef05 = this.tlvWriter<ClinicalBasics>(DF02, EF05);
+  readonly readDf02Ef06 = this.tlvReader<SpecialInfo>(DF02, EF06);
+  readonly writeDf02Ef06 = this.tlvWriter<SpecialInfo>(DF02, EF06);
+
+  private tlvReader<T>(df: number, ef: number): () => Promise<T> {
+    return async () => (await this.readTlvFile(locate(this.profile, df, ef))) as T;
+  }
+
+  private tlvWriter<T>(df: number, ef: number): (v: Partial<T>) => Promise<number> {
+    return (v) =>
+      this.writeTlvFile(locate(this.profile, df, ef), v as Readonly<Record<string, string | undefined>>);
+  }
 
   /** LockPersonalInfo: ends the personalisation state (DDF1/EF05–EF06 become read-only, §2.3). */
   async lockPersonalInfo(): Promise<void> {

@@ -2,20 +2,8 @@
 // outpatient visit / one inpatient stay; read card info, resident info, basic health and its parts, the
 // visit and stay lists, one record and its parts; verify a record's signature offline.
 import type { CardProfile } from '../card/image.ts';
-import {
-  encodeRecord,
-  type Addresses,
-  type Allergy,
-  type ClinicalBasics,
-  type Contacts,
-  type Documents,
-  type HolderIdentity,
-  type Immunization,
-  type IssuerData,
-  type OccupationMarriage,
-  type SpecialInfo,
-  type ValidityAndContacts,
-} from '../card/models/index.ts';
+import type { CardContents, CardContentsInput } from '../card/contents.ts';
+import { encodeRecord, type Allergy, type Immunization, type IssuerData } from '../card/models/index.ts';
 import {
   decodeSamCertificate,
   recordSignatureDigest,
@@ -43,37 +31,23 @@ import {
   type OutpatientView,
 } from './views.ts';
 
-export interface PersonalDetails {
-  /** DDF1/EF06 — only while the card is in personalisation state (§2.3). */
-  holder?: Partial<HolderIdentity>;
-  /** DDF1/EF08 validity, own phones, payment methods. */
-  validity?: Partial<ValidityAndContacts>;
-  addresses?: Partial<Addresses>;
-  contacts?: Partial<Contacts>;
-  occupation?: Partial<OccupationMarriage>;
-  documents?: Partial<Documents>;
+/** The resident's sections of the card (the holder, DDF1/EF06, is writable only in personalisation state, §2.3). */
+type ResidentSection = 'holder' | 'validity' | 'addresses' | 'contacts' | 'occupation' | 'documents';
+/** The basic health sections (DF02). */
+type HealthSection = 'clinical' | 'special' | 'allergies' | 'immunizations';
+
+export type PersonalDetails = Pick<CardContentsInput, ResidentSection> & {
   /** JPEG bytes for DDF1/EF07. */
   photo?: Uint8Array;
-}
+};
 
-export interface BasicHealth {
-  clinical?: Partial<ClinicalBasics>;
-  special?: Partial<SpecialInfo>;
-  /** Appended oldest first, so the last one becomes record 1 (newest). */
-  allergies?: Partial<Allergy>[];
-  immunizations?: Partial<Immunization>[];
-}
+/** Allergies and immunizations are appended oldest first, so the last one becomes record 1 (newest). */
+export type BasicHealth = Pick<CardContentsInput, HealthSection>;
 
-export interface ResidentInfo {
-  holder: HolderIdentity;
-  validity: ValidityAndContacts;
-  addresses: Addresses;
-  contacts: Contacts;
-  occupation: OccupationMarriage;
-  documents: Documents;
+export type ResidentInfo = Pick<CardContents, ResidentSection> & {
   /** Base64 JPEG, when asked for and present. */
   photo?: string;
-}
+};
 
 export interface WrittenRecord {
   slot: number;
@@ -221,15 +195,10 @@ export class HealthCardOperations {
   }
 
   /** All basic health information: clinical basics, special flag, allergies, immunizations. */
-  async readBasicHealth(): Promise<{
-    clinical: ClinicalBasics;
-    special: SpecialInfo;
-    allergies: Allergy[];
-    immunizations: Immunization[];
-  }> {
+  async readBasicHealth(): Promise<Pick<CardContents, HealthSection>> {
     return {
-      clinical: (await this.files.readTlvFile(this.loc('clinical'))) as ClinicalBasics,
-      special: (await this.files.readTlvFile(this.loc('special'))) as SpecialInfo,
+      clinical: (await this.files.readTlvFile(this.loc('clinical'))) as CardContents['clinical'],
+      special: (await this.files.readTlvFile(this.loc('special'))) as CardContents['special'],
       allergies: await this.readAllergies(),
       immunizations: await this.readImmunizations(),
     };
