@@ -16,7 +16,7 @@ import { applyDownFile, lastPulledVersion } from '../exchange/down.ts';
 import { exportFile, markAcked, sourceHeads } from '../exchange/export.ts';
 import { renderReport } from '../exchange/import.ts';
 import type { ExchangeType } from '../exchange/layouts.ts';
-import { xdb } from '../exchange/ledger.ts';
+import { xdb } from '../exchange/file-ledger.ts';
 import { openDatabase } from '../storage/db.ts';
 import type { PlatformDb } from '../storage/db.ts';
 import { PlatformUnavailable } from '../client/index.ts';

@@ -8,18 +8,17 @@ import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import { sql } from 'kysely';
 import type { Clock } from '../../base/runtime.ts';
-import { toWireDate } from '../domain/format.ts';
-import { regionPrefix } from '../domain/institutions.ts';
+import { regionScopePrefix } from '../../codes/index.ts';
+import { CardLedger } from '../domain/ledger/index.ts';
 import type { PlatformDb } from '../storage/db.ts';
-import { newStats, writeTarget } from './apply.ts';
+import { newStats } from './apply.ts';
 import { newReadResult, parseFileName, readExchange } from './format.ts';
 import type { Header } from './format.ts';
 import type { ImportReport } from './import.ts';
 import { issue } from './issues.ts';
 import type { Issue } from './issues.ts';
 import { TYPES } from './layouts.ts';
-import { findFile, xdb } from './ledger.ts';
-import { ListVersions, lockWriters } from './lists.ts';
+import { findFile, pulledVersion, recordFile, xdb } from './file-ledger.ts';
 import { validateRecord } from './validate.ts';
 
 class Refusal extends Error {
@@ -29,16 +28,8 @@ class Refusal extends Error {
 }
 
 /** The list version this city last applied from the province for a down type ('' = none). */
-export async function lastPulledVersion(p: PlatformDb, type: 'SHMD' | 'SBMD'): Promise<string> {
-  const r = await xdb(p.db)
-    .selectFrom('exchange_files')
-    .select('list_version')
-    .where('direction', '=', 'down')
-    .where('type', '=', type)
-    .orderBy('id', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  return r?.list_version ?? '';
+export function lastPulledVersion(p: PlatformDb, type: 'SHMD' | 'SBMD'): Promise<string> {
+  return pulledVersion(xdb(p.db), type);
 }
 
 function refused(file: string, issues: Issue[], header?: Header): ImportReport {
@@ -70,7 +61,7 @@ export async function applyDownFile(
   if (spec.direction !== 'down')
     return refused(file, [issue(0, 'WRONG_DIRECTION', 'type', `${id.type} is a city → province file`)]);
   const list = id.type === 'SHMD' ? 'B' : 'W';
-  const mine = regionPrefix(o.ownRegion);
+  const mine = regionScopePrefix(o.ownRegion);
   const now = o.clock.now();
   const result = newReadResult();
   const stats = newStats();
@@ -78,15 +69,14 @@ export async function applyDownFile(
   let duplicate = false;
   try {
     await p.db.transaction().execute(async (trx) => {
-      await lockWriters(trx, p.adapter);
-      const lists = await ListVersions.open(writeTarget(p, trx), toWireDate(now));
+      const ledger = await CardLedger.open(p, trx, { clock: { now: () => now } });
       let view: Map<string, { status: string; app: string }> | undefined;
       let started = false;
       const start = async (h: Header) => {
         started = true;
         if (h.type !== id.type)
           throw new Refusal([issue(1, 'FILE_NAME', undefined, 'name and header disagree')]);
-        const have = await lastPulledVersionTx();
+        const have = await pulledVersion(xdb(trx), id.type as 'SHMD' | 'SBMD');
         if (h.mode === 'D' && h.baseVersion !== have)
           throw new Refusal([
             issue(
@@ -116,17 +106,6 @@ export async function applyDownFile(
           );
         }
       };
-      const lastPulledVersionTx = async () => {
-        const r = await xdb(trx)
-          .selectFrom('exchange_files')
-          .select('list_version')
-          .where('direction', '=', 'down')
-          .where('type', '=', id.type)
-          .orderBy('id', 'desc')
-          .limit(1)
-          .executeTakeFirst();
-        return r?.list_version ?? '';
-      };
       const seenFile = await findFile(xdb(trx), 'down', file);
       if (seenFile) {
         duplicate = true;
@@ -147,7 +126,7 @@ export async function applyDownFile(
           seen.add(key);
           if (view.get(key)?.status === v.status) continue;
         }
-        lists.add({
+        await ledger.listChange({
           list_type: list,
           op: v.op as 'A' | 'D',
           card_no: v.cardNo!,
@@ -158,14 +137,14 @@ export async function applyDownFile(
           app_city_code: v.appCityCode!,
         });
         stats.listEntries++;
-        if (lists.pendingCount >= 500) await lists.flush();
+        if (ledger.pendingListChanges >= 500) await ledger.flush();
       }
       if (result.fatal.length === 0 && result.header && !started) await start(result.header);
       if (view) {
         for (const [key, cur] of view) {
           if (seen.has(key)) continue;
           const [cardNo, chip] = key.split('|') as [string, string];
-          lists.add({
+          await ledger.listChange({
             list_type: list,
             op: 'D',
             card_no: cardNo,
@@ -178,32 +157,21 @@ export async function applyDownFile(
           stats.listEntries++;
         }
       }
-      await lists.flush();
+      await ledger.flush();
       const all = [...result.fatal, ...result.lineIssues, ...problems];
       if (all.length) throw new Refusal(all);
       const h = result.header!;
-      const at = now.toISOString();
-      await xdb(trx)
-        .insertInto('exchange_files')
-        .values({
-          direction: 'down',
-          file_name: file,
-          type: id.type,
-          region: id.region,
-          biz_date: id.date,
-          file_seq: id.seq,
-          mode: h.mode,
-          first_seq: h.firstSeq,
-          last_seq: h.lastSeq,
-          record_count: h.recordCount,
-          digest: result.digest!,
-          list_version: h.listVersion,
-          peer: 'province',
-          status: 'applied',
-          created_at: at,
-          updated_at: at,
-        })
-        .execute();
+      await recordFile(xdb(trx), {
+        direction: 'down',
+        file,
+        identity: id,
+        header: h,
+        digest: result.digest!,
+        listVersion: h.listVersion,
+        peer: 'province',
+        status: 'applied',
+        at: now.toISOString(),
+      });
     });
   } catch (err) {
     if (err instanceof Refusal)

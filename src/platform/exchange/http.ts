@@ -22,7 +22,7 @@ import { exportFile } from './export.ts';
 import { parseFileName } from './format.ts';
 import { importFile } from './import.ts';
 import { isExchangeType, TYPES } from './layouts.ts';
-import { lastSeq, xdb } from './ledger.ts';
+import { lastSeq, xdb } from './file-ledger.ts';
 
 export const EXCHANGE_PREFIX = '/api/v1/exchange';
 

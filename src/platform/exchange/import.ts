@@ -5,18 +5,18 @@
 import { open, readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Clock } from '../../base/runtime.ts';
-import { toWireDate } from '../domain/format.ts';
+import { regionScopePrefix } from '../../codes/index.ts';
 import type { AuditTrail } from '../domain/audit.ts';
+import { CardLedger } from '../domain/ledger/index.ts';
 import type { PlatformDb } from '../storage/db.ts';
-import { BatchApplier, newStats, writeTarget } from './apply.ts';
+import { BatchApplier, newStats } from './apply.ts';
 import type { ApplyStats } from './apply.ts';
 import { newReadResult, parseFileName, parseOkFile } from './format.ts';
 import type { FileIdentity, Header } from './format.ts';
 import { formatIssue, issue } from './issues.ts';
 import type { Issue } from './issues.ts';
 import { TYPES } from './layouts.ts';
-import { findFile, lastSeq, xdb } from './ledger.ts';
-import { ListVersions, lockWriters } from './lists.ts';
+import { findFile, lastSeq, recordFile, xdb } from './file-ledger.ts';
 import { validatedBatches } from './validated-batches.ts';
 
 /** Who sent the file: a city platform (its institution code and region). */
@@ -181,18 +181,17 @@ export async function importFile(p: PlatformDb, path: string, o: ImportOptions):
 
   try {
     await p.db.transaction().execute(async (trx) => {
-      await lockWriters(trx, p.adapter);
-      // a planner may plan each batch lookup from statistics that know nothing of the rows this transaction
-      // inserted: the adapter keeps them in step (src/storage/planner-stats.ts)
-      const planner = await p.adapter.plannerStatistics(trx, ['residents', 'cards']);
+      // the writer lock, and planner statistics kept in step with the rows this import adds (storage adapter)
+      const ledger = await CardLedger.open(p, trx, {
+        clock: { now: () => now },
+        plannerTables: ['residents', 'cards'],
+      });
       if (declared && (await findFile(xdb(trx), 'in', file))) throw new AlreadyApplied();
-      const target = writeTarget(p, trx, planner);
-      const lists = await ListVersions.open(target, toWireDate(now));
       const applier = new BatchApplier(identity.type, {
-        ...target,
+        ledger,
         region: identity.region,
+        scope: regionScopePrefix(identity.region),
         nowIso: now.toISOString(),
-        lists,
         report,
         stats,
         warnings,
@@ -259,10 +258,17 @@ export async function importFile(p: PlatformDb, path: string, o: ImportOptions):
         all.unshift(issue(0, 'OK_FILE'));
       if (all.length) throw new Refusal(all);
       const h = result.header!;
-      await xdb(trx)
-        .insertInto('exchange_files')
-        .values(ledgerRow(file, identity, h, result.digest!, o.sender.institutionCode, now.toISOString()))
-        .execute();
+      await recordFile(xdb(trx), {
+        direction: 'in',
+        file,
+        identity,
+        header: h,
+        digest: result.digest!,
+        listVersion: h.listVersion || null,
+        peer: o.sender.institutionCode,
+        status: 'applied',
+        at: now.toISOString(),
+      });
       // the import and its audit entry commit together
       await o.audit?.writeInTransaction(trx, {
         institutionCode: o.sender.institutionCode,
@@ -272,7 +278,7 @@ export async function importFile(p: PlatformDb, path: string, o: ImportOptions):
         subject: `file:${file} records:${result.records}`,
         outcome: '0000',
       });
-      listVersions = lists.heads;
+      listVersions = ledger.heads;
     });
   } catch (err) {
     if (err instanceof AlreadyApplied) return importFile(p, path, o);
@@ -298,27 +304,6 @@ export async function importFile(p: PlatformDb, path: string, o: ImportOptions):
     message: `已导入 / applied: ${result.records} 条记录 / records (新增 ${stats.inserted}, 更新 ${stats.updated}, 未变 ${stats.unchanged}, 状态变更 ${stats.statusChanges}, 名单条目 ${stats.listEntries})`,
     ack: `OK|${result.records}`,
     listVersions,
-  };
-}
-
-function ledgerRow(file: string, id: FileIdentity, h: Header, digest: string, peer: string, at: string) {
-  return {
-    direction: 'in' as const,
-    file_name: file,
-    type: id.type,
-    region: id.region,
-    biz_date: id.date,
-    file_seq: id.seq,
-    mode: h.mode,
-    first_seq: h.firstSeq,
-    last_seq: h.lastSeq,
-    record_count: h.recordCount,
-    digest,
-    list_version: h.listVersion || null,
-    peer,
-    status: 'applied',
-    created_at: at,
-    updated_at: at,
   };
 }
 

@@ -244,9 +244,9 @@ export class CardLedger {
   }
 
   /** A new card from a file: list entries now, the row with the next `flush()` (bulk insert). */
-  async queueCard(values: Insertable<CardTable>): Promise<void> {
+  async queueCard(values: Insertable<CardTable>): Promise<Partial<Record<ListType, string>>> {
     this.pendingCards.push(values);
-    await this.listEffects(values, undefined, values.status, null, values.status_time);
+    return this.listEffects(values, undefined, values.status, null, values.status_time);
   }
 
   /** Changes columns of a card other than its status (updated_at is set here). */
@@ -297,6 +297,17 @@ export class CardLedger {
   /** Rows of an imported operations log (CZRZ), written now in one bulk insert. */
   async logImported(rows: Insertable<CardOperationTable>[]): Promise<void> {
     await this.insertRows('card_operations', rows);
+  }
+
+  // ---------- reads inside the transaction ----------
+
+  /** Stored rows of a batch of keys (the adapter's batch lookup; written rows only — call `flush()` first). */
+  selectIn<T>(
+    table: 'cards' | 'residents',
+    cols: readonly string[],
+    where: readonly (readonly [string, readonly (string | number)[]])[],
+  ): Promise<T[]> {
+    return this.adapter.selectIn<T>(this.trx, table, cols, where);
   }
 
   // ---------- writing ----------

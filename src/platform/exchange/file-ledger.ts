@@ -80,3 +80,54 @@ export async function nextFileSeq(
     .executeTakeFirst();
   return Number(r?.m ?? 0) + 1;
 }
+
+export interface FileRecord {
+  direction: 'in' | 'out' | 'down';
+  file: string;
+  identity: { type: string; region: string; date: string; seq: number };
+  header: { mode: string; firstSeq: number; lastSeq: number; recordCount: number };
+  digest: string;
+  listVersion: string | null;
+  peer: string;
+  status: string;
+  /** ISO instant of the record (created_at = updated_at). */
+  at: string;
+}
+
+/** Records a file imported ('in'), exported ('out') or pulled ('down'). */
+export async function recordFile(db: XDb, f: FileRecord): Promise<void> {
+  await db
+    .insertInto('exchange_files')
+    .values({
+      direction: f.direction,
+      file_name: f.file,
+      type: f.identity.type,
+      region: f.identity.region,
+      biz_date: f.identity.date,
+      file_seq: f.identity.seq,
+      mode: f.header.mode,
+      first_seq: f.header.firstSeq,
+      last_seq: f.header.lastSeq,
+      record_count: f.header.recordCount,
+      digest: f.digest,
+      list_version: f.listVersion,
+      peer: f.peer,
+      status: f.status,
+      created_at: f.at,
+      updated_at: f.at,
+    })
+    .execute();
+}
+
+/** The list version of the last down file of `type` this city applied ('' = none). */
+export async function pulledVersion(db: XDb, type: 'SHMD' | 'SBMD'): Promise<string> {
+  const r = await db
+    .selectFrom('exchange_files')
+    .select('list_version')
+    .where('direction', '=', 'down')
+    .where('type', '=', type)
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return r?.list_version ?? '';
+}
