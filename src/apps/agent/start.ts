@@ -1,13 +1,10 @@
 // Builds the agent from command-line style options: a PC/SC reader by name, or a virtual card file served
 // through the in-memory transport (writes are saved back to the file), with a SAM reader or the virtual SAM.
+// The simulator (virtual.ts → src/cos) is loaded only when a virtual card or SAM is asked for.
 import type { CardProfile } from '../../card/image.ts';
 import { getProfile } from '../../card/profiles/index.ts';
 import type { CardConnection } from '../../card/transport.ts';
-import { VirtualCard } from '../../cos/card/virtual-card.ts';
-import { loadKeyFile, createDemoPki } from '../../crypto/index.ts';
-import { createSamFromKeyFile } from '../../cos/sam/from-key-file.ts';
-import { loadCard, saveCard } from '../../cos/persist.ts';
-import { createDemoSam } from '../../cos/sam/demo.ts';
+import { createDemoPki, loadKeyFile } from '../../crypto/index.ts';
 import { Reader } from '../../reader/reader.ts';
 import { MemoryReaderDevice } from '../../reader/transports/memory.ts';
 import { PcscReaderDevice } from '../../reader/transports/pcsc.ts';
@@ -41,25 +38,15 @@ export async function startAgent(
   const tokenFile = o.tokenFile ?? defaultTokenFile();
   const { token, created } = loadOrCreateToken(tokenFile);
   let profile: CardProfile = getProfile(o.profile ?? 'national');
-  let virtualCard: VirtualCard | undefined;
-  if (o.virtual) {
-    const path = o.virtual;
-    const state = loadCard(path);
-    profile = state.profile;
-    virtualCard = new VirtualCard(state, { onChange: (s) => saveCard(path, s) });
-  }
-  const samFor = (): { sam: CardConnection; rootPublicKey: string } => {
-    if (o.keys) {
-      const file = loadKeyFile(o.keys);
-      return {
-        sam: createSamFromKeyFile(file, { profile, pin: o.pin }),
-        rootPublicKey: file.pki.rootPublicKey,
-      };
-    }
-    return { sam: createDemoSam(profile), rootPublicKey: createDemoPki().rootPublicKey };
-  };
   const useVirtualSam = !!o.virtual || !!o.virtualSam;
-  const virtualSam = useVirtualSam ? samFor() : undefined;
+  const simulator = useVirtualSam ? await import('./virtual.ts') : undefined;
+  let virtualCard: CardConnection | undefined;
+  if (o.virtual && simulator) {
+    const opened = simulator.openVirtualCard(o.virtual);
+    profile = opened.profile;
+    virtualCard = opened.card;
+  }
+  const virtualSam = simulator?.openVirtualSam({ keys: o.keys, pin: o.pin, profile });
   let memory: MemoryReaderDevice | undefined;
   const agent = new ReaderAgent({
     port: o.port,

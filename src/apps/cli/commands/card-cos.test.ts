@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { loadCard } from '../../../cos/persist.ts';
-import { register } from './card-cos.ts';
+import { VPCD_DEFAULT_PORT } from '../../../cos/vpcd.ts';
+import { register, VPCD_PORT_OPTION_DEFAULT } from './card-cos.ts';
 
 const ID = '11010519491231002X';
 
@@ -49,4 +50,8 @@ test('rhc card new writes a 0600 card file and prints a masked summary without k
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('rhc card vpcd defaults to the vpcd port of the bridge', () => {
+  assert.equal(VPCD_PORT_OPTION_DEFAULT, String(VPCD_DEFAULT_PORT));
 });
