@@ -70,27 +70,3 @@ export class SamConfigError extends CosError {
     this.name = 'SamConfigError';
   }
 }
-
-/** File images or card identity that do not fit the profile. */
-export class PersonalisationError extends CosError {
-  constructor(field: string, message: string) {
-    super('CARD_PERSONALISATION', field, message);
-    this.name = 'PersonalisationError';
-  }
-}
-
-/** Holder details `rhc card new` cannot issue a card with. */
-export class IssueError extends CosError {
-  constructor(field: string, message: string) {
-    super('CARD_ISSUE_INPUT', field, message);
-    this.name = 'IssueError';
-  }
-}
-
-/** A virtual-card file that does not parse or does not fit its profile. */
-export class CardFileError extends CosError {
-  constructor(field: string, message: string) {
-    super('CARD_FILE_INVALID', field, message);
-    this.name = 'CardFileError';
-  }
-}

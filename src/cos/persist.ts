@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { fromHex, toHex } from '../card/apdu.ts';
 import { getProfile } from '../card/profiles/index.ts';
 import { describeError } from '../crypto/index.ts';
-import { CardFileError } from './errors.ts';
+import { CosError } from './errors.ts';
 import { FileMemory } from './card/nvm.ts';
 import { bytesToImage, imageToBytes } from './card/state.ts';
 import type { BlockState, CardState } from './card/state.ts';
@@ -72,20 +72,20 @@ export function deserializeCard(input: unknown): CardState {
   const parsed = cardFileSchema.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new CardFileError(issue.path.join('.') || '(root)', issue.message);
+    throw new CosError('CARD_FILE_INVALID', issue.path.join('.') || '(root)', issue.message);
   }
   const f = parsed.data;
   let profile;
   try {
     profile = getProfile(f.profile);
   } catch (err) {
-    throw new CardFileError('profile', (err as Error).message);
+    throw new CosError('CARD_FILE_INVALID', 'profile', (err as Error).message);
   }
   const tree = new ProfileTree(profile);
   const files = new Map<string, Uint8Array>();
   for (const { path, ef } of tree.efs()) {
     const img = f.files[path];
-    if (!img) throw new CardFileError(`files.${path}`, 'missing');
+    if (!img) throw new CosError('CARD_FILE_INVALID', `files.${path}`, 'missing');
     try {
       files.set(
         path,
@@ -95,16 +95,19 @@ export function deserializeCard(input: unknown): CardState {
         }),
       );
     } catch (err) {
-      throw new CardFileError(`files.${path}`, describeError(err));
+      throw new CosError('CARD_FILE_INVALID', `files.${path}`, describeError(err));
     }
   }
   for (const path of Object.keys(f.files))
-    if (!files.has(path)) throw new CardFileError(`files.${path}`, `no such EF in profile ${profile.id}`);
+    if (!files.has(path))
+      throw new CosError('CARD_FILE_INVALID', `files.${path}`, `no such EF in profile ${profile.id}`);
   for (const spec of profile.keys)
     for (const v of spec.versions)
-      if (!f.keys[`${spec.name}:${v}`]) throw new CardFileError(`keys.${spec.name}:${v}`, 'missing');
+      if (!f.keys[`${spec.name}:${v}`])
+        throw new CosError('CARD_FILE_INVALID', `keys.${spec.name}:${v}`, 'missing');
   const journal = f.journal && { ...f.journal, data: fromHex(f.journal.data) };
-  if (journal && !files.has(journal.path)) throw new CardFileError('journal.path', 'unknown file');
+  if (journal && !files.has(journal.path))
+    throw new CosError('CARD_FILE_INVALID', 'journal.path', 'unknown file');
   return {
     profile,
     historicalBytes: fromHex(f.historicalBytes),
@@ -147,7 +150,7 @@ export function loadCard(path: string): CardState {
   try {
     raw = JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
-    throw new CardFileError(path, (err as Error).message);
+    throw new CosError('CARD_FILE_INVALID', path, (err as Error).message);
   }
   return deserializeCard(raw);
 }

@@ -1,5 +1,6 @@
 // Builds the agent from command-line style options: a PC/SC reader by name, or a virtual card file served
 // through the in-memory transport (writes are saved back to the file), with a SAM reader or the virtual SAM.
+// The simulator (virtual.ts → src/cos) is loaded only when a virtual card or SAM is asked for.
 import type { CardProfile } from '../../card/image.ts';
 import { getProfile } from '../../card/profiles/index.ts';
 import type { CardConnection } from '../../card/transport.ts';
@@ -37,23 +38,24 @@ export async function startAgent(
   const tokenFile = o.tokenFile ?? defaultTokenFile();
   const { token, created } = loadOrCreateToken(tokenFile);
   let profile: CardProfile = getProfile(o.profile ?? 'national');
-  // the simulator is loaded only when asked for: a real reader with a real SAM needs none of it
-  const simulator = o.virtual || o.virtualSam ? await import('./virtual.ts') : undefined;
+  const useVirtualSam = !!o.virtual || !!o.virtualSam;
+  const simulator = useVirtualSam ? await import('./virtual.ts') : undefined;
   let virtualCard: CardConnection | undefined;
-  if (o.virtual) {
-    const opened = simulator!.openVirtualCard(o.virtual);
+  if (o.virtual && simulator) {
+    const opened = simulator.openVirtualCard(o.virtual);
     profile = opened.profile;
     virtualCard = opened.card;
   }
-  const keyFile = o.keys ? loadKeyFile(o.keys) : undefined;
-  const virtualSam = simulator?.openVirtualSam(profile, keyFile, o.pin);
+  const virtualSam = simulator?.openVirtualSam({ keys: o.keys, pin: o.pin, profile });
   let memory: MemoryReaderDevice | undefined;
   const agent = new ReaderAgent({
     port: o.port,
     token,
     samPin: o.pin,
     allowedOrigins: o.origins ?? [],
-    rootPublicKey: virtualSam?.rootPublicKey ?? keyFile?.pki.rootPublicKey ?? createDemoPki().rootPublicKey,
+    rootPublicKey:
+      virtualSam?.rootPublicKey ??
+      (o.keys ? loadKeyFile(o.keys).pki.rootPublicKey : createDemoPki().rootPublicKey),
     openReader: async () => {
       const device = virtualCard
         ? (memory ??= new MemoryReaderDevice({

@@ -40,7 +40,7 @@ test('newCard rejects bad input with the field named', () => {
   const masterKeys = demoMasterKeys(getProfile('national'));
   assert.throws(
     () => newCard({ idNumber: '110105194912310021', name: 'x', masterKeys }),
-    /^IssueError: \[453\] .*\(id: /,
+    /^CosError: \[453\] .*\(id: /,
   );
   assert.throws(() => newCard({ idNumber: ID, name: 'x', sex: '3', masterKeys }), /sex/);
   assert.throws(() => newCard({ idNumber: ID, name: ' ', masterKeys }), /name/);

@@ -6,7 +6,7 @@ import type { CardContentsInput } from '../../card/contents.ts';
 import { getProfile } from '../../card/profiles/index.ts';
 import { validateIdNumber } from '../../codes/index.ts';
 import { type MasterKeySet, decodeIssuerCertificate } from '../../crypto/index.ts';
-import { IssueError } from '../errors.ts';
+import { CosError } from '../errors.ts';
 import { personaliseCard } from './state.ts';
 import type { CardState } from './state.ts';
 
@@ -39,21 +39,24 @@ export function newCard(opts: NewCardOptions): { state: CardState; contents: Car
   const profile = getProfile(opts.profileId ?? 'national');
   const id = validateIdNumber(opts.idNumber, { today: opts.today });
   if (!id.valid || !id.normalized)
-    throw new IssueError(
+    throw new CosError(
+      'CARD_ISSUE_INPUT',
       'id',
       `居民身份证号码无效 invalid ID number: ${id.errors.map((e) => `${e.code} ${e.zh}`).join('; ')}`,
     );
   const sex = opts.sex ?? id.sex ?? '';
-  if (!/^[0129]$/.test(sex)) throw new IssueError('sex', '性别应为 0/1/2/9 (GB/T 2261.1)');
+  if (!/^[0129]$/.test(sex)) throw new CosError('CARD_ISSUE_INPUT', 'sex', '性别应为 0/1/2/9 (GB/T 2261.1)');
   const birthDate = opts.birthDate ?? id.birthDate ?? '';
-  if (!/^\d{8}$/.test(birthDate)) throw new IssueError('birth', '出生日期应为 YYYYMMDD');
+  if (!/^\d{8}$/.test(birthDate)) throw new CosError('CARD_ISSUE_INPUT', 'birth', '出生日期应为 YYYYMMDD');
   const cityCode = opts.cityCode ?? '610100';
-  if (!/^\d{6}$/.test(cityCode)) throw new IssueError('city', '应用城市代码应为 6 位数字 (GB/T 2260)');
-  if (opts.name.trim() === '') throw new IssueError('name', '姓名不能为空 name is empty');
+  if (!/^\d{6}$/.test(cityCode))
+    throw new CosError('CARD_ISSUE_INPUT', 'city', '应用城市代码应为 6 位数字 (GB/T 2260)');
+  if (opts.name.trim() === '') throw new CosError('CARD_ISSUE_INPUT', 'name', '姓名不能为空 name is empty');
   const makers = opts.makers ?? Uint8Array.from([0x52, 0x48, 0x43, 0x4b]);
   const serial = opts.serial ?? new Uint8Array(randomBytes(4));
-  if (makers.length !== 4) throw new IssueError('makers', 'chip maker (2) ‖ card maker (2)');
-  if (serial.length !== 4) throw new IssueError('serial', '4 bytes');
+  if (makers.length !== 4)
+    throw new CosError('CARD_ISSUE_INPUT', 'makers', 'chip maker (2) ‖ card maker (2)');
+  if (serial.length !== 4) throw new CosError('CARD_ISSUE_INPUT', 'serial', '4 bytes');
   const historicalBytes = new Uint8Array([...makers, ...serial]);
   const today = opts.today ?? new Date();
   const issueDate = ymd(today);

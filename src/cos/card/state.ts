@@ -3,7 +3,7 @@
 import type { CardProfile, EfSpec } from '../../card/image.ts';
 import { cityFactor } from '../../card/factors.ts';
 import { deriveAllCardKeys, type MasterKeySet } from '../../crypto/index.ts';
-import { PersonalisationError } from '../errors.ts';
+import { CosError } from '../errors.ts';
 import { FileMemory } from './nvm.ts';
 import { ProfileTree } from './tree.ts';
 
@@ -60,9 +60,10 @@ export function blankContent(tree: ProfileTree, ef: EfSpec): Uint8Array {
 export function imageToBytes(tree: ProfileTree, path: string, ef: EfSpec, image: FileImage): Uint8Array {
   const size = tree.fileSize(ef);
   if (ef.structure === 'transparent') {
-    if (!image.binary) throw new PersonalisationError(path, 'transparent file needs `binary`');
+    if (!image.binary) throw new CosError('CARD_PERSONALISATION', path, 'transparent file needs `binary`');
     if (image.binary.length > size)
-      throw new PersonalisationError(
+      throw new CosError(
+        'CARD_PERSONALISATION',
         path,
         `binary content ${image.binary.length} B exceeds the file size ${size} B`,
       );
@@ -70,23 +71,29 @@ export function imageToBytes(tree: ProfileTree, path: string, ef: EfSpec, image:
     out.set(image.binary, 0);
     return out;
   }
-  if (!image.records) throw new PersonalisationError(path, 'record file needs `records`');
+  if (!image.records) throw new CosError('CARD_PERSONALISATION', path, 'record file needs `records`');
   const sizes = tree.recordSizes(ef);
   if (image.records.length > sizes.length)
-    throw new PersonalisationError(path, `${image.records.length} records, the file has ${sizes.length}`);
+    throw new CosError(
+      'CARD_PERSONALISATION',
+      path,
+      `${image.records.length} records, the file has ${sizes.length}`,
+    );
   const out = blankContent(tree, ef);
   let off = 0;
   sizes.forEach((recordSize, i) => {
     const rec = image.records?.[i];
     if (rec) {
       if (rec.length !== recordSize)
-        throw new PersonalisationError(
+        throw new CosError(
+          'CARD_PERSONALISATION',
           `${path} record ${i + 1}`,
           `${rec.length} B, the record holds ${recordSize} B`,
         );
       const element = ef.elements?.[i];
       if (element && (rec[0] !== element.tag || rec[1] !== element.length))
-        throw new PersonalisationError(
+        throw new CosError(
+          'CARD_PERSONALISATION',
           `${path} record ${i + 1}`,
           `TLV header must be tag ${element.tag} length ${element.length}`,
         );
@@ -125,13 +132,17 @@ export interface PersonaliseOptions {
 export function personaliseCard(opts: PersonaliseOptions): CardState {
   const tree = new ProfileTree(opts.profile);
   if (opts.historicalBytes.length !== 8)
-    throw new PersonalisationError('historicalBytes', `must be 8 bytes, got ${opts.historicalBytes.length}`);
+    throw new CosError(
+      'CARD_PERSONALISATION',
+      'historicalBytes',
+      `must be 8 bytes, got ${opts.historicalBytes.length}`,
+    );
   if (!/^\d{6}$/.test(opts.applicationCityCode))
-    throw new PersonalisationError('applicationCityCode', 'must be 6 digits (GB/T 2260)');
+    throw new CosError('CARD_PERSONALISATION', 'applicationCityCode', 'must be 6 digits (GB/T 2260)');
   for (const path of opts.images.keys()) {
     const node = tree.node(path);
     if (!node || node.kind !== 'ef')
-      throw new PersonalisationError(path, `no such EF in profile ${opts.profile.id}`);
+      throw new CosError('CARD_PERSONALISATION', path, `no such EF in profile ${opts.profile.id}`);
   }
   const files = new Map<string, Uint8Array>();
   for (const { path, ef } of tree.efs()) {

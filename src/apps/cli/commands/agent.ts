@@ -1,21 +1,15 @@
 // `rhc agent`: the local reader agent for browser-based HIS (HTTP + WebSocket on 127.0.0.1 only).
 import type { Command } from 'commander';
-import { startAgent } from '../../agent/start.ts';
+import { startAgent, type StartAgentOptions } from '../../agent/start.ts';
 import { DEMO_SAM_PIN } from '../../../crypto/index.ts';
 import { usageError } from '../usage.ts';
 
-interface AgentCliOptions {
+/** What commander hands the action: the start options as typed on the command line. */
+type AgentCliOptions = Omit<StartAgentOptions, 'port' | 'profile' | 'origins'> & {
   port: string;
-  reader?: string;
-  virtual?: string;
-  samReader?: string;
-  virtualSam?: boolean;
-  keys?: string;
-  pin: string;
   profile: string;
   origin: string[];
-  tokenFile?: string;
-}
+};
 
 export function register(program: Command): void {
   program

@@ -5,22 +5,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { loadCard } from '../../../cos/persist.ts';
-import { register } from './card-cos.ts';
+import { VPCD_DEFAULT_PORT } from '../../../cos/vpcd.ts';
+import { runCommand } from '../../../../testkit/cli-run.ts';
+import { register, VPCD_PORT_OPTION_DEFAULT } from './card-cos.ts';
 
 const ID = '11010519491231002X';
 
-async function run(args: string[]): Promise<string> {
+function run(args: string[]): Promise<string> {
   const program = new Command('rhc').exitOverride();
   register(program);
-  const lines: string[] = [];
-  const orig = console.log;
-  console.log = (...a: unknown[]) => void lines.push(a.join(' '));
-  try {
-    await program.parseAsync(['node', 'rhc', ...args]);
-  } finally {
-    console.log = orig;
-  }
-  return lines.join('\n');
+  return runCommand(program, args);
 }
 
 test('rhc card new writes a 0600 card file and prints a masked summary without keys', async () => {
@@ -49,4 +43,8 @@ test('rhc card new writes a 0600 card file and prints a masked summary without k
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('rhc card vpcd defaults to the vpcd port of the bridge', () => {
+  assert.equal(VPCD_PORT_OPTION_DEFAULT, String(VPCD_DEFAULT_PORT));
 });

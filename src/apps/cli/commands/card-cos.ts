@@ -1,16 +1,13 @@
 // `rhc card new` (issue a virtual card into a JSON file) and `rhc card vpcd` (put a virtual card into
 // pcscd's virtual reader). The card file holds the card's keys: it is written with mode 0600. Output never
-// shows keys, and shows the ID number and name masked.
+// shows keys, and shows the ID number and name masked. `rhc card` also runs the reader commands of
+// card-reader.ts (dump, read, write): the simulator is loaded by the actions here only, never on registration.
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { toHex } from '../../../card/apdu.ts';
 import { getProfile } from '../../../card/profiles/index.ts';
 import { maskIdNumber, maskName } from '../../../codes/index.ts';
-import { newCard } from '../../../cos/card/issue.ts';
-import { VirtualCard } from '../../../cos/card/virtual-card.ts';
-import { demoMasterKeys, loadKeyFile, createDemoPki } from '../../../crypto/index.ts';
-import { loadCard, saveCard } from '../../../cos/persist.ts';
-import { VPCD_DEFAULT_PORT, VpcdBridge } from '../../../cos/vpcd.ts';
+import { createDemoPki, demoMasterKeys, loadKeyFile } from '../../../crypto/index.ts';
 import { commandGroup } from '../main.ts';
 import { usageError } from '../usage.ts';
 
@@ -26,6 +23,11 @@ interface NewOptions {
   lock: boolean;
   force?: boolean;
 }
+
+const simulator = () => import('../../../cos/index.ts');
+
+/** VPCD_DEFAULT_PORT of src/cos/vpcd.ts, as a literal so that registering loads no simulator module (card-cos.test.ts checks it). */
+export const VPCD_PORT_OPTION_DEFAULT = '35963';
 
 export function register(program: Command): void {
   const card = commandGroup(program, 'card', '居民健康卡用户卡 user cards (virtual card, dump, read, write)');
@@ -45,7 +47,7 @@ export function register(program: Command): void {
     .option('--keys <file>', '主密钥文件（默认演示密钥） master key file (default: demo test keys)')
     .option('--no-lock', '保持个人化状态（不锁定 EF05/EF06） keep the card in personalisation state')
     .option('--force', '覆盖已有文件 overwrite an existing file')
-    .action((opts: NewOptions) => {
+    .action(async (opts: NewOptions) => {
       if (existsSync(opts.out) && !opts.force)
         throw usageError(`文件已存在 file exists: ${opts.out} (use --force to overwrite)`);
       const profile = getProfile(opts.profile);
@@ -61,6 +63,7 @@ export function register(program: Command): void {
         masterKeys = demoMasterKeys(profile);
         issuerCertificate = createDemoPki().issuerCertificate;
       }
+      const { newCard, saveCard, VirtualCard } = await simulator();
       const { state } = newCard({
         idNumber: opts.id,
         name: opts.name,
@@ -94,10 +97,11 @@ export function register(program: Command): void {
     .description('把虚拟卡插入 pcscd 的虚拟读卡器 (vsmartcard vpcd) connect a virtual card to pcscd via vpcd')
     .argument('<file>', '虚拟卡文件 card file')
     .option('--host <host>', 'vpcd 主机 host', '127.0.0.1')
-    .option('--port <port>', 'vpcd 端口 port', String(VPCD_DEFAULT_PORT))
+    .option('--port <port>', 'vpcd 端口 port', VPCD_PORT_OPTION_DEFAULT)
     .action(async (file: string, opts: { host: string; port: string }) => {
       const port = Number(opts.port);
       if (!Number.isInteger(port) || port < 1 || port > 65535) throw usageError(`--port: ${opts.port}`);
+      const { loadCard, saveCard, VirtualCard, VpcdBridge } = await simulator();
       const state = loadCard(file);
       const vc = new VirtualCard(state, { onChange: (s) => saveCard(file, s) });
       const bridge = new VpcdBridge(vc, {

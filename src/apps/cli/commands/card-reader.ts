@@ -9,15 +9,11 @@ import type { CardProfile } from '../../../card/image.ts';
 import { getProfile } from '../../../card/profiles/index.ts';
 import type { CardConnection } from '../../../card/transport.ts';
 import { maskIdNumber, maskName } from '../../../codes/index.ts';
-import { VirtualCard } from '../../../cos/card/virtual-card.ts';
 import { loadKeyFile, createDemoPki, DEMO_SAM_PIN } from '../../../crypto/index.ts';
-import { createSamFromKeyFile } from '../../../cos/sam/from-key-file.ts';
-import { loadCard } from '../../../cos/persist.ts';
 import { allLocations } from '../../../reader/locate.ts';
 import { ReaderError } from '../../../reader/errors.ts';
 import { HealthCardOperations } from '../../../reader/operations.ts';
 import { Reader } from '../../../reader/reader.ts';
-import { createDemoSam } from '../../../cos/sam/demo.ts';
 import { MemoryReaderDevice } from '../../../reader/transports/memory.ts';
 import { PcscReaderDevice } from '../../../reader/transports/pcsc.ts';
 import { readWholeCard, writeWholeCard } from '../../../reader/whole-card.ts';
@@ -32,8 +28,15 @@ interface SamOptions {
   profile: string;
 }
 
+/** The simulator, loaded only by `card dump` and `--virtual-sam`: `card read/write` on PC/SC do without it. */
+const simulator = () => import('../../../cos/index.ts');
+
 /** The in-process SAM: the key file's when --keys is given, else the demo SAM (test keys). */
-function virtualSam(profile: CardProfile, opts: SamOptions): { sam: CardConnection; rootPublicKey: string } {
+async function virtualSam(
+  profile: CardProfile,
+  opts: SamOptions,
+): Promise<{ sam: CardConnection; rootPublicKey: string }> {
+  const { createDemoSam, createSamFromKeyFile } = await simulator();
   if (opts.keys) {
     const file = loadKeyFile(opts.keys);
     return {
@@ -121,7 +124,7 @@ async function openPcsc(
   const profile = getProfile(opts.profile);
   if (!opts.samReader && !opts.virtualSam)
     throw usageError('需要 --sam-reader NAME 或 --virtual-sam need --sam-reader NAME or --virtual-sam');
-  const v = opts.virtualSam ? virtualSam(profile, opts) : undefined;
+  const v = opts.virtualSam ? await virtualSam(profile, opts) : undefined;
   const device = await PcscReaderDevice.open({ reader: opts.reader, samReader: opts.samReader, sam: v?.sam });
   const reader = new Reader(device, { profile });
   await reader.open();
@@ -160,9 +163,10 @@ export function register(program: Command): void {
     .option('--pin <pin>', 'SAM PIN', DEMO_SAM_PIN)
     .action(
       cliErrors(async (file: string, opts: SamOptions & { json?: boolean; unmasked?: boolean }) => {
+        const { loadCard, VirtualCard } = await simulator();
         const state = loadCard(file);
         const profile = state.profile;
-        const { sam, rootPublicKey } = virtualSam(profile, { ...opts, profile: profile.id });
+        const { sam, rootPublicKey } = await virtualSam(profile, { ...opts, profile: profile.id });
         // Reads change no file; the card object is not saved back.
         const device = new MemoryReaderDevice({ sam, card: new VirtualCard(state) });
         const reader = new Reader(device, { profile });

@@ -3,11 +3,8 @@
 // APDUs, virtual SAM), then reads the whole card back and prints it decoded. Nothing is saved unless --out.
 import type { Command } from 'commander';
 import { computeCheckDigit } from '../../../codes/index.ts';
-import { VirtualCard } from '../../../cos/card/virtual-card.ts';
-import { newCard } from '../../../cos/card/issue.ts';
-import { demoMasterKeys, createDemoPki, DEMO_SAM_PIN } from '../../../crypto/index.ts';
-import { saveCard } from '../../../cos/persist.ts';
-import { createDemoSam } from '../../../cos/sam/demo.ts';
+import { createDemoSam, newCard, saveCard, VirtualCard } from '../../../cos/index.ts';
+import { createDemoPki, DEMO_SAM_PIN, demoMasterKeys } from '../../../crypto/index.ts';
 import { getProfile } from '../../../card/profiles/index.ts';
 import { HealthCardOperations } from '../../../reader/operations.ts';
 import { Reader } from '../../../reader/reader.ts';

@@ -6,23 +6,16 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { toHex } from '../../../card/apdu.ts';
 import { keyCheckValue, loadKeyFile } from '../../../crypto/index.ts';
+import { runCommand } from '../../../../testkit/cli-run.ts';
 import { register } from './keys.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'rhc-keys-cli-'));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 
-async function runCli(args: string[]): Promise<string> {
+function runCli(args: string[]): Promise<string> {
   const program = new Command('rhc').exitOverride();
   register(program);
-  const out: string[] = [];
-  const log = console.log;
-  console.log = (...a: unknown[]) => void out.push(a.join(' '));
-  try {
-    await program.parseAsync(['node', 'rhc', ...args]);
-  } finally {
-    console.log = log;
-  }
-  return out.join('\n');
+  return runCommand(program, args);
 }
 
 test('CLI keys generate prints path, id and KCVs — and no key bytes', async () => {
