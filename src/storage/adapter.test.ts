@@ -107,6 +107,24 @@ for (const d of dialectCases()) {
       assert.deepEqual(order, ['released', 'first commits', 'second locked']);
     });
 
+    it('a write transaction commits its work, or nothing when the work throws', async (t) => {
+      if (!d.fresh) return skipDialect(t, d);
+      const count = async () => (await s.db.selectFrom('things').select('id').execute()).length;
+      const n = await count();
+      await s.adapter.writeTransaction(s.db, async (trx) => {
+        await s.adapter.lock(trx, 'audit');
+        await trx.insertInto('things').values({ name: 'kept', n: 2 }).execute();
+      });
+      await assert.rejects(
+        s.adapter.writeTransaction(s.db, async (trx) => {
+          await trx.insertInto('things').values({ name: 'lost', n: 3 }).execute();
+          throw new Error('work failed');
+        }),
+        /work failed/,
+      );
+      assert.equal(await count(), n + 1);
+    });
+
     it('a prepared lookup finds rows by key', async (t) => {
       if (!d.fresh) return skipDialect(t, d);
       const lookup = s.adapter.preparedLookup<{ id: number; n: number }>(

@@ -21,6 +21,10 @@ export class PostgresAdapter implements DialectAdapter {
 
   constructor(readonly pool: pg.Pool) {}
 
+  async writeTransaction<T>(db: AnyDb, work: (trx: AnyTransaction) => Promise<T>): Promise<T> {
+    return db.transaction().execute(work);
+  }
+
   /** A transaction-level advisory lock: released by the commit or rollback. */
   async lock(trx: AnyTransaction, name: LockName): Promise<void> {
     await sql`select pg_advisory_xact_lock(${sql.lit(LOCKS[name])})`.execute(trx);
