@@ -6,10 +6,8 @@
 import { decodeCommand, fromHex } from '../src/card/apdu.ts';
 import { getProfile } from '../src/card/profiles/index.ts';
 import { seededRandom } from '../src/base/runtime.ts';
-import { sm4EncryptEcb } from '../src/cos/crypto.ts';
-import { createDemoPki } from '../src/cos/pki.ts';
+import { sm4EncryptEcb, createDemoPki, sm2SignDigest } from '../src/crypto/index.ts';
 import { createDemoSam } from '../src/cos/sam/index.ts';
-import { sm2SignDigest } from '../src/cos/sm2.ts';
 import type { BenchResult } from './types.ts';
 
 const GROUP = 'Virtual SAM (cos)';

@@ -9,6 +9,8 @@ import type { Catalogue, ErrorEntry } from '../src/base/errors.ts';
 import { agentErrors } from '../src/apps/agent/errors.ts';
 import { cardErrors } from '../src/card/errors.ts';
 import { codesErrors } from '../src/codes/errors.ts';
+import { cosErrors } from '../src/cos/errors.ts';
+import { cryptoErrors } from '../src/crypto/errors.ts';
 import { platformErrors } from '../src/platform/errors.ts';
 import { readerErrors } from '../src/reader/errors.ts';
 
@@ -16,6 +18,8 @@ import { readerErrors } from '../src/reader/errors.ts';
 export const ALL_CATALOGUES: readonly Catalogue[] = [
   cardErrors,
   codesErrors,
+  cryptoErrors,
+  cosErrors,
   readerErrors,
   agentErrors,
   platformErrors,
@@ -26,6 +30,9 @@ const LAYER_NOTES: Record<string, string> = {
   card: 'Card data that does not fit the card layout, profile lookups and transcripts. Through the reader they reach users as 101 BAD_PARAMETER with this symbol in `detail`.',
   codes:
     'National code tables and region codes. The platform answers an unknown table on `GET /api/v1/codes/{table}` with 350.',
+  crypto:
+    'SM2 input, certificate and record-signature input, and key files (`rhc keys`, `--keys FILE`). Record and chain verification failures are results with a reason, not errors.',
+  cos: 'The virtual card and virtual SAM (`rhc card new`, `rhc card vpcd`, `rhc demo`, `--virtual`, `--virtual-sam`): bad construction input and bad virtual-card files. APDU answers are status words, never these codes.',
   reader:
     'The reader interface (card-format.md §8.6: 101–113 as the deployed DLLs return them; 120–127 RHC device codes). Numbers on the wire; `sw` carries the last status word. HTTP is the reader agent’s answer.',
   agent:

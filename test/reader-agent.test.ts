@@ -11,7 +11,7 @@ import { test } from 'node:test';
 import { getProfile } from '../src/card/profiles/index.ts';
 import type { CardConnection } from '../src/card/transport.ts';
 import { createDemoSam } from '../src/cos/sam/demo.ts';
-import { createDemoPki } from '../src/cos/pki.ts';
+import { createDemoPki } from '../src/crypto/index.ts';
 import { ReaderAgent } from '../src/apps/agent/server.ts';
 import { ROUTES } from '../src/apps/agent/routes.ts';
 import { loadOrCreateToken } from '../src/apps/agent/token.ts';

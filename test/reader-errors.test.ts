@@ -6,7 +6,7 @@ import { getProfile } from '../src/card/profiles/index.ts';
 import { seededRandom } from '../src/base/runtime.ts';
 import { personaliseCard } from '../src/cos/card/state.ts';
 import { VirtualCard } from '../src/cos/card/virtual-card.ts';
-import { generateMasterKeys } from '../src/cos/keys.ts';
+import { generateMasterKeys } from '../src/crypto/master-keys.ts';
 import { createDemoSam } from '../src/cos/sam/demo.ts';
 import { READER_ERRORS, ReaderError, readerErrorCatalogue } from '../src/reader/errors.ts';
 import { encounterFiles, fileOfSection } from '../src/reader/locate.ts';

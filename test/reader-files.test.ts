@@ -3,10 +3,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { toHex } from '../src/card/apdu.ts';
-import { sm3 } from '../src/cos/crypto.ts';
-import { decodeSamCertificate } from '../src/cos/pki.ts';
-import { sm2Verify } from '../src/cos/sm2.ts';
-import { sm2DigestForSigning } from '../src/cos/sm2.ts';
+import { sm3 } from '../src/crypto/index.ts';
+import { decodeSamCertificate } from '../src/crypto/index.ts';
+import { sm2Verify } from '../src/crypto/sm2.ts';
+import { sm2DigestForSigning } from '../src/crypto/sm2.ts';
 import { allLocations, encounterFiles, locate } from '../src/reader/locate.ts';
 import { createStandardApi } from '../src/reader/standard-api.ts';
 import { createDemoRig, sampleLayoutValues, sampleTlvValues } from '../testkit/reader-rig.ts';

@@ -17,7 +17,7 @@ import { Reader } from '../src/reader/reader.ts';
 import { DEMO_SAM_PIN, createDemoCard, sampleLayoutValues, sampleTlvValues } from '../testkit/reader-rig.ts';
 import { PcscReaderDevice, loadSmartcard } from '../src/reader/transports/pcsc.ts';
 import { readWholeCard } from '../src/reader/whole-card.ts';
-import { createDemoPki } from '../src/cos/pki.ts';
+import { createDemoPki } from '../src/crypto/index.ts';
 import { buildProgram } from '../src/apps/cli/main.ts';
 import { startAgent } from '../src/apps/agent/start.ts';
 

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { fromHex } from '../src/card/apdu.ts';
 import { encounterFiles } from '../src/reader/locate.ts';
 import { createDemoCard, createDemoRig, sampleLayoutValues } from '../testkit/reader-rig.ts';
-import { generateSm2KeyPair } from '../src/cos/sm2.ts';
+import { generateSm2KeyPair } from '../src/crypto/sm2.ts';
 
 test('signed outpatient and inpatient records verify against the demo root key', async () => {
   const rig = await createDemoRig();

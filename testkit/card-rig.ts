@@ -8,9 +8,17 @@ import type { CardProfile } from '../src/card/image.ts';
 import { getProfile } from '../src/card/profiles/index.ts';
 import { seededRandom } from '../src/base/runtime.ts';
 import type { Random } from '../src/base/runtime.ts';
-import { authCryptogram, padIso, secureMessagingMac, sm4EncryptEcb } from '../src/cos/crypto.ts';
-import { deriveCardKey, demoMasterKeys, masterKeyFor, processKey } from '../src/cos/keys.ts';
-import type { MasterKeySet } from '../src/cos/keys.ts';
+import {
+  authCryptogram,
+  padIso,
+  secureMessagingMac,
+  sm4EncryptEcb,
+  deriveCardKey,
+  demoMasterKeys,
+  masterKeyFor,
+  processKey,
+  type MasterKeySet,
+} from '../src/crypto/index.ts';
 import { personaliseCard } from '../src/cos/card/state.ts';
 import type { CardState, FileImage } from '../src/cos/card/state.ts';
 import { VirtualCard } from '../src/cos/card/virtual-card.ts';

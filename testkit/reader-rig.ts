@@ -7,11 +7,10 @@ import type { CardProfile, RecordLayout, TlvElementSpec } from '../src/card/imag
 import { recordFor, seeded, valuesFor } from './card-values.ts';
 import { getProfile } from '../src/card/profiles/index.ts';
 import { seededRandom } from '../src/base/runtime.ts';
-import { demoMasterKeys } from '../src/cos/keys.ts';
-import { createDemoPki, type DemoPki } from '../src/cos/pki.ts';
+import { demoMasterKeys, createDemoPki, type DemoPki, DEMO_SAM_PIN } from '../src/crypto/index.ts';
 import { personaliseCard, type FileImage } from '../src/cos/card/state.ts';
 import { VirtualCard } from '../src/cos/card/virtual-card.ts';
-import { DEMO_SAM_PIN, createDemoSam } from '../src/cos/sam/demo.ts';
+import { createDemoSam } from '../src/cos/sam/demo.ts';
 
 export { DEMO_SAM_PIN };
 import type { VirtualSam } from '../src/cos/sam/virtual-sam.ts';

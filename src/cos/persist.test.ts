@@ -60,8 +60,8 @@ test('loadCard rejects a broken file with a coded error naming the field', () =>
     writeFileSync(path, JSON.stringify(json));
     assert.throws(
       () => loadCard(path),
-      (e: Error & { code?: string }) => {
-        assert.equal(e.code, 'CARD_FILE_INVALID');
+      (e: Error & { symbol?: string }) => {
+        assert.equal(e.symbol, 'CARD_FILE_INVALID');
         assert.match(e.message, /DDF1\/EF05/);
         return true;
       },
@@ -71,7 +71,7 @@ test('loadCard rejects a broken file with a coded error naming the field', () =>
     writeFileSync(path, JSON.stringify(json));
     assert.throws(() => loadCard(path), /historicalBytes/);
     writeFileSync(path, '{');
-    assert.throws(() => loadCard(path), { code: 'CARD_FILE_INVALID' });
+    assert.throws(() => loadCard(path), { symbol: 'CARD_FILE_INVALID' });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

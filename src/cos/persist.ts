@@ -6,6 +6,8 @@ import { dirname, basename, join } from 'node:path';
 import { z } from 'zod';
 import { fromHex, toHex } from '../card/apdu.ts';
 import { getProfile } from '../card/profiles/index.ts';
+import { describeError } from '../crypto/index.ts';
+import { CardFileError } from './errors.ts';
 import { FileMemory } from './card/nvm.ts';
 import { bytesToImage, imageToBytes } from './card/state.ts';
 import type { BlockState, CardState } from './card/state.ts';
@@ -40,16 +42,6 @@ const cardFileSchema = z.object({
 });
 
 export type CardFile = z.infer<typeof cardFileSchema>;
-
-export class CardFileError extends Error {
-  readonly code = 'CARD_FILE_INVALID';
-  constructor(
-    readonly field: string,
-    message: string,
-  ) {
-    super(`虚拟卡文件无效 invalid virtual card file — ${field}: ${message}`);
-  }
-}
 
 export function serializeCard(state: CardState): CardFile {
   const tree = new ProfileTree(state.profile);
@@ -103,7 +95,7 @@ export function deserializeCard(input: unknown): CardState {
         }),
       );
     } catch (err) {
-      throw new CardFileError(`files.${path}`, (err as Error).message);
+      throw new CardFileError(`files.${path}`, describeError(err));
     }
   }
   for (const path of Object.keys(f.files))

@@ -8,8 +8,15 @@ import type { ResponseApdu } from '../card/apdu.ts';
 import { cityFactor } from '../card/factors.ts';
 import { seededRandom } from '../base/runtime.ts';
 import type { Random } from '../base/runtime.ts';
-import { authCryptogram, padIso, secureMessagingMac, sm4EncryptEcb } from './crypto.ts';
-import { deriveCardKey, masterKeyFor, processKey } from './keys.ts';
+import {
+  authCryptogram,
+  padIso,
+  secureMessagingMac,
+  sm4EncryptEcb,
+  deriveCardKey,
+  masterKeyFor,
+  processKey,
+} from '../crypto/index.ts';
 import { TEST_CITY, makeTestCard, tlv } from '../../testkit/card-rig.ts';
 import type { VirtualCard } from './card/virtual-card.ts';
 import {

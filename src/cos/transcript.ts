@@ -9,6 +9,8 @@ import { decodeCommand, encodeCommand, encodeResponse, fromHex, toHex } from '..
 import type { CommandApdu, ResponseApdu } from '../card/apdu.ts';
 import { replayRandom } from '../base/runtime.ts';
 import type { Random } from '../base/runtime.ts';
+import { CodedError } from '../base/errors.ts';
+import { cardErrors } from '../card/errors.ts';
 import type { CardConnection, Transport } from '../card/transport.ts';
 
 export const TRANSCRIPT_TYPE = 'rhc-apdu-transcript';
@@ -84,19 +86,26 @@ export class TranscriptRecorder implements CardConnection {
   }
 }
 
-export class TranscriptMismatchError extends Error {
-  readonly code = 'TRANSCRIPT_MISMATCH';
+/** The card answered otherwise than recorded (the card layer's TRANSCRIPT_MISMATCH, shared with the reader's). */
+export class TranscriptMismatchError extends CodedError {
   constructor(
     readonly line: number,
     readonly expected: string,
     readonly actual: string,
   ) {
-    super(`transcript line ${line}: expected ${expected}, card answered ${actual}`);
+    super(cardErrors.entry('TRANSCRIPT_MISMATCH'), {
+      detail: `transcript line ${line}: expected ${expected}, card answered ${actual}`,
+    });
+    this.name = 'TranscriptMismatchError';
   }
 }
 
-export class TranscriptFormatError extends Error {
-  readonly code = 'TRANSCRIPT_FORMAT';
+/** Not a card transcript (the card layer's TRANSCRIPT_FORMAT). */
+export class TranscriptFormatError extends CodedError {
+  constructor(message: string) {
+    super(cardErrors.entry('TRANSCRIPT_FORMAT'), { detail: message });
+    this.name = 'TranscriptFormatError';
+  }
 }
 
 export function parseTranscript(input: string | readonly string[]): {

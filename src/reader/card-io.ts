@@ -2,19 +2,31 @@
 // rules name (flows A/B), secure-messaging TLV writes (flow D, §6.3), plain writes (flow E), record reads and
 // chunked transparent reads/writes, and the DF03 index WRITE/ERASE RECORD (flow F). Each method sends only
 // the APDUs the session state still requires.
-import { command } from '../card/apdu.ts';
+import {
+  announcedLength,
+  appendRecord,
+  endPersonalisation,
+  eraseIndexRecord,
+  externalAuthenticate,
+  isStaleState,
+  readBinary,
+  readRecord,
+  readRecordByTag,
+  selectFile,
+  updateBinary,
+  updateRecord,
+  writeIndexRecord,
+} from '../card/commands/index.ts';
 import type { AccessCondition, CardProfile, KeySpec } from '../card/image.ts';
-import { foldHalves, padIso } from '../cos/crypto.ts';
+import { foldHalves } from '../crypto/index.ts';
 import type { ApduChannel } from './channel.ts';
-import { ReaderError, isReaderError, type ReaderErrorSymbol } from './errors.ts';
+import { ReaderError, isReaderError } from './errors.ts';
 import { keyByName, smKeyOfDf, type EfLocation } from './locate.ts';
 import { concat, type SamClient } from './sam-client.ts';
+import { ProcessKey, SecureChannel } from './secure-channel.ts';
 import type { CardSession } from './session.ts';
 
 export type AccessKind = 'read' | 'update' | 'erase';
-
-const fid2 = (fid: number) => Uint8Array.of(fid >> 8, fid & 0xff);
-const selectOk = (sw: number) => sw === 0x9000 || (sw & 0xff00) === 0x6100;
 
 export class CardIo {
   constructor(
@@ -29,13 +41,22 @@ export class CardIo {
   }
 
   private async selectFid(fid: number): Promise<void> {
-    const r = await this.card.send(command(0x00, 0xa4, 0x00, 0x00, fid2(fid)));
-    if (!selectOk(r.sw)) {
-      this.session.lost();
-      throw new ReaderError('FILE_NOT_FOUND', {
-        sw: r.sw,
+    await this.select(fid, false);
+  }
+
+  /**
+   * SELECT; with `probe`, 6A 82 answers false instead of throwing (sibling probing). A refused SELECT leaves the
+   * card's position unknown.
+   */
+  private async select(fid: number, probe: boolean): Promise<boolean> {
+    try {
+      const r = await this.card.run(selectFile(fid), probe ? ['absent'] : [], {
         detail: `select ${fid.toString(16).toUpperCase()}`,
       });
+      return r.outcome === 'ok';
+    } catch (e) {
+      if (isReaderError(e) && e.sw !== undefined) this.session.lost();
+      throw e;
     }
   }
 
@@ -58,7 +79,7 @@ export class CardIo {
       if (
         common < target.length &&
         this.session.siblingSelect !== false &&
-        (await this.trySelect(target[common]))
+        (await this.select(target[common], true))
       ) {
         this.session.siblingSelect = true;
         from = common + 1;
@@ -74,15 +95,6 @@ export class CardIo {
     }
     for (let i = from; i < target.length; i++) await this.selectFid(target[i]);
     this.session.enteredDf(target);
-  }
-
-  /** SELECT that reports 6A 82 as false instead of throwing (sibling probing). */
-  private async trySelect(fid: number): Promise<boolean> {
-    const r = await this.card.send(command(0x00, 0xa4, 0x00, 0x00, fid2(fid)));
-    if (selectOk(r.sw)) return true;
-    if (r.sw === 0x6a82) return false;
-    this.session.lost();
-    throw new ReaderError('FILE_NOT_FOUND', { sw: r.sw, detail: `select ${fid.toString(16).toUpperCase()}` });
   }
 
   async selectEf(loc: EfLocation): Promise<void> {
@@ -126,16 +138,10 @@ export class CardIo {
     try {
       return await fn();
     } catch (e) {
-      if (!cached || !isReaderError(e) || (e.sw !== 0x6982 && e.sw !== 0x6986)) throw e;
+      if (!cached || !isReaderError(e) || !isStaleState(e.sw)) throw e;
       this.session.lost();
       return fn();
     }
-  }
-
-  private async challenge(): Promise<Uint8Array> {
-    const r = await this.card.expect(command(0x00, 0x84, 0x00, 0x00, undefined, 8), 'CARD_ERROR');
-    if (r.length !== 8) throw new ReaderError('CARD_ERROR', { detail: 'challenge length' });
-    return r;
   }
 
   /**
@@ -143,37 +149,31 @@ export class CardIo {
    * §9), so authentication costs GET CHALLENGE + 80 DE + 80 FA + GET RESPONSE + EXTERNAL AUTHENTICATE.
    */
   async externalAuthenticate(key: KeySpec): Promise<void> {
-    const version = Math.min(...key.versions);
-    const r = await this.challenge();
-    await this.sam.keySetup(key, version, this.session.cardFactor, this.session.cityFactor, r);
-    const x = await this.sam.encrypt(concat(r, new Uint8Array(8)));
+    const pk = await ProcessKey.open(this.card, this.sam, key, this.session);
+    const x = await pk.encrypt(concat(pk.challenge, new Uint8Array(8)));
     if (x.length !== 16) throw new ReaderError('SAM_ERROR', { detail: 'cryptogram length' });
-    const res = await this.card.send(
-      command(0x00, 0x82, 0x00, key.cardKeyId, concat(foldHalves(x), r, Uint8Array.of(version))),
+    await this.card.execute(
+      externalAuthenticate(key.cardKeyId, concat(foldHalves(x), pk.challenge, Uint8Array.of(pk.version))),
+      { detail: key.name },
     );
-    if (res.sw !== 0x9000) throw new ReaderError('AUTH_FAILED', { sw: res.sw, detail: key.name });
     this.session.granted.add(key.name);
+  }
+
+  /** The card channel with secure messaging under `stk`. */
+  private secure(stk: KeySpec): SecureChannel {
+    return new SecureChannel(this.card, this.sam, this.session, stk);
   }
 
   // ---- reads ----
 
   /** READ RECORD by number (`00 B2 n 04 Le`), Le = the record size the profile gives. */
-  async readRecord(
-    loc: EfLocation,
-    n: number,
-    le: number,
-    failure: ReaderErrorSymbol = 'READ_RECORD_FAILED',
-  ): Promise<Uint8Array> {
+  async readRecord(loc: EfLocation, n: number, le: number): Promise<Uint8Array> {
     return this.retryIfStale(loc, 'read', async () => {
       await this.prepare(loc, 'read');
-      const r = await this.card.send(command(0x00, 0xb2, n, 0x04, undefined, le));
-      if (r.sw === 0x9000) return r.data;
-      if ((r.sw & 0xff00) === 0x6c00) {
-        const again = await this.card.send(command(0x00, 0xb2, n, 0x04, undefined, r.sw & 0xff || 256));
-        if (again.sw === 0x9000) return again.data;
-        throw new ReaderError(failure, { sw: again.sw, detail: `${loc.name} record ${n}` });
-      }
-      throw new ReaderError(failure, { sw: r.sw, detail: `${loc.name} record ${n}` });
+      const where = { detail: `${loc.name} record ${n}` };
+      const r = await this.card.run(readRecord(n, le), ['wrong-le'], where);
+      if (r.outcome === 'ok') return r.data;
+      return this.card.execute(readRecord(n, announcedLength(r.sw)), where); // 6C xx: the record's length
     });
   }
 
@@ -181,11 +181,7 @@ export class CardIo {
   async readRecordById(loc: EfLocation, tag: number, le: number): Promise<Uint8Array> {
     return this.retryIfStale(loc, 'read', async () => {
       await this.prepare(loc, 'read');
-      return this.card.expect(
-        command(0x00, 0xb2, tag, 0x00, undefined, le),
-        'READ_RECORD_FAILED',
-        `tag ${tag}`,
-      );
+      return this.card.execute(readRecordByTag(tag, le), { field: `tag ${tag}` });
     });
   }
 
@@ -198,17 +194,18 @@ export class CardIo {
       while (done < length) {
         const n = Math.min(this.session.readChunk, length - done);
         const off = offset + done;
-        const r = await this.card.send(command(0x00, 0xb0, (off >> 8) & 0x7f, off & 0xff, undefined, n));
-        if ((r.sw & 0xff00) === 0x6c00 && (r.sw & 0xff) > 0 && (r.sw & 0xff) < n) {
-          this.session.readChunk = r.sw & 0xff; // the card told us its limit
+        const cmd = readBinary(off, n);
+        const where = { detail: `${loc.name} @${off}` };
+        const r = await this.card.run(cmd, ['wrong-le', 'wrong-length'], where);
+        if (r.outcome === 'wrong-le' && announcedLength(r.sw) < n) {
+          this.session.readChunk = announcedLength(r.sw); // the card told us its limit
           continue;
         }
-        if (r.sw === 0x6700 && this.session.readChunk > this.profile.options.transparentChunk) {
+        if (r.outcome === 'wrong-length' && this.session.readChunk > this.profile.options.transparentChunk) {
           this.session.readChunk = this.profile.options.transparentChunk;
           continue;
         }
-        if (r.sw !== 0x9000 || r.data.length === 0)
-          throw new ReaderError('READ_BINARY_FAILED', { sw: r.sw, detail: `${loc.name} @${off}` });
+        if (r.outcome !== 'ok' || r.data.length === 0) throw this.card.failure(cmd, r.sw, where);
         out.set(r.data.subarray(0, n), done);
         done += Math.min(n, r.data.length);
       }
@@ -224,26 +221,10 @@ export class CardIo {
       const cond = await this.prepare(loc, 'update');
       if (!cond.smKey) throw new ReaderError('BAD_PARAMETER', { detail: `${loc.name} has no SM key` });
       const stk = keyByName(this.profile, cond.smKey);
-      const header = Uint8Array.of(0x04, 0xdc, recordNumber, 0x04);
-      const data = await this.protect(stk, header, padIso(concat(Uint8Array.of(tlv.length), tlv)));
-      const r = await this.card.send(command(0x04, 0xdc, recordNumber, 0x04, data));
-      if (r.sw !== 0x9000) throw this.writeError('WRITE_RECORD_FAILED', r.sw, loc, `record ${recordNumber}`);
+      await this.secure(stk).execute(updateRecord(recordNumber, tlv), {
+        detail: `${loc.name} record ${recordNumber}`,
+      });
     });
-  }
-
-  /** SM protection of §6.3: encrypt under the STK process key, then MAC over IV 0 ‖ header ‖ Lc ‖ cipher. */
-  private async protect(stk: KeySpec, header4: Uint8Array, plain: Uint8Array): Promise<Uint8Array> {
-    const version = Math.min(...stk.versions);
-    const r = await this.challenge();
-    await this.sam.keySetup(stk, version, this.session.cardFactor, this.session.cityFactor, r);
-    const cipher = await this.sam.encrypt(plain);
-    await this.sam.keySetup(stk, version, this.session.cardFactor, this.session.cityFactor, r);
-    const macInput = concat(
-      new Uint8Array(16),
-      padIso(concat(header4, Uint8Array.of(cipher.length + 4), cipher)),
-    );
-    const mac = await this.sam.mac(macInput);
-    return concat(cipher, mac);
   }
 
   /** Flow E: plain UPDATE BINARY in chunks of the profile's write size, after the file's UK. */
@@ -254,8 +235,7 @@ export class CardIo {
       for (let done = 0; done < bytes.length; done += chunk) {
         const off = offset + done;
         const part = bytes.subarray(done, Math.min(bytes.length, done + chunk));
-        const r = await this.card.send(command(0x00, 0xd6, (off >> 8) & 0x7f, off & 0xff, part));
-        if (r.sw !== 0x9000) throw this.writeError('WRITE_BINARY_FAILED', r.sw, loc, `@${off}`);
+        await this.card.execute(updateBinary(off, part), { detail: `${loc.name} @${off}` });
       }
     });
   }
@@ -264,8 +244,7 @@ export class CardIo {
   async appendCyclic(loc: EfLocation, record: Uint8Array): Promise<void> {
     return this.retryIfStale(loc, 'update', async () => {
       await this.prepare(loc, 'update');
-      const r = await this.card.send(command(0x00, 0xdc, 0x00, 0x03, record));
-      if (r.sw !== 0x9000) throw this.writeError('WRITE_RECORD_FAILED', r.sw, loc, 'append');
+      await this.card.execute(appendRecord(record), { detail: `${loc.name} append` });
     });
   }
 
@@ -273,19 +252,12 @@ export class CardIo {
   async setIndexFlag(loc: EfLocation, n: number, used: boolean): Promise<void> {
     return this.retryIfStale(loc, used ? 'update' : 'erase', async () => {
       await this.prepare(loc, used ? 'update' : 'erase');
-      const ins = used ? 0xd2 : 0x0c;
-      let data: Uint8Array = new Uint8Array(0);
-      if (this.profile.options.indexWriteForm === 'mac') {
-        const header = Uint8Array.of(0x84, ins, n, 0x04);
-        const stk = smKeyOfDf(this.profile, loc.df.fid);
-        const version = Math.min(...stk.versions);
-        const r = await this.challenge();
-        await this.sam.keySetup(stk, version, this.session.cardFactor, this.session.cityFactor, r);
-        data = await this.sam.mac(concat(new Uint8Array(16), padIso(concat(header, Uint8Array.of(4)))));
-      }
-      const r = await this.card.send(command(0x84, ins, n, 0x04, data));
-      if (r.sw !== 0x9000)
-        throw this.writeError(used ? 'INDEX_WRITE_FAILED' : 'INDEX_ERASE_FAILED', r.sw, loc, `record ${n}`);
+      const command = used ? writeIndexRecord(n) : eraseIndexRecord(n);
+      const channel =
+        this.profile.options.indexWriteForm === 'mac'
+          ? this.secure(smKeyOfDf(this.profile, loc.df.fid))
+          : this.card;
+      await channel.execute(command, { detail: `${loc.name} record ${n}` });
     });
   }
 
@@ -296,24 +268,9 @@ export class CardIo {
   async endPersonalisation(loc: EfLocation): Promise<void> {
     return this.retryIfStale(loc, 'update', async () => {
       await this.prepare(loc, 'update');
-      const header = Uint8Array.of(0x84, 0xee, 0x00, 0x00);
-      const stk = smKeyOfDf(this.profile, loc.df.fid);
-      const r = await this.challenge();
-      await this.sam.keySetup(
-        stk,
-        Math.min(...stk.versions),
-        this.session.cardFactor,
-        this.session.cityFactor,
-        r,
-      );
-      const mac = await this.sam.mac(concat(new Uint8Array(16), padIso(concat(header, Uint8Array.of(4)))));
-      const res = await this.card.send(command(0x84, 0xee, 0x00, 0x00, mac));
-      if (res.sw !== 0x9000) throw this.writeError('WRITE_RECORD_FAILED', res.sw, loc, 'end personalisation');
+      await this.secure(smKeyOfDf(this.profile, loc.df.fid)).execute(endPersonalisation(), {
+        detail: `${loc.name} end personalisation`,
+      });
     });
-  }
-
-  private writeError(symbol: ReaderErrorSymbol, sw: number, loc: EfLocation, where: string): ReaderError {
-    if (sw === 0x6985) return new ReaderError('CARD_LOCKED', { sw, detail: `${loc.name} ${where}` });
-    return new ReaderError(symbol, { sw, detail: `${loc.name} ${where}` });
   }
 }

@@ -21,7 +21,7 @@ import {
   recordSignatureDigest,
   verifyRecordSignature,
   type RecordSignatureResult,
-} from '../cos/pki.ts';
+} from '../crypto/index.ts';
 import { CardFiles, type EncounterSection, type Values } from './files.ts';
 import {
   elementByApi,

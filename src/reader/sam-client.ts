@@ -1,9 +1,18 @@
 // The terminal's SAM seen over APDUs (card-format.md §6.4–§6.5): PIN, public files, key set-up (80 DE),
 // encrypt / MAC (80 FA), SM3 (80 CC) and SM2 signing (80 CE). Master keys never leave the SAM.
-import { command } from '../card/apdu.ts';
+import {
+  samEncrypt,
+  samKeySetup,
+  samMac,
+  samReadBinary,
+  samSelect,
+  samSm2Sign,
+  samSm3,
+  samVerifyPin,
+} from '../card/commands/index.ts';
 import type { KeySpec } from '../card/image.ts';
 import type { ApduChannel } from './channel.ts';
-import { ReaderError } from './errors.ts';
+import { ReaderError, isReaderError } from './errors.ts';
 
 const MF = 0x3f00;
 const SAM_APP_DF = 0xdf01;
@@ -15,13 +24,6 @@ const SAM_FILES = {
   samCertificate: { fid: 0x001c, size: 0xbe, inApp: true },
 } as const;
 export type SamFile = keyof typeof SAM_FILES;
-
-const fid2 = (fid: number) => Uint8Array.of(fid >> 8, fid & 0xff);
-
-/** P2 of 80 DE: key index with the version in bits 8–6; STK keys are addressed with version 0 (§7.1). */
-export function samKeyP2(key: KeySpec, version: number): number {
-  return key.usage === 'secure-messaging' ? key.samIndex : ((version & 0x07) << 5) | key.samIndex;
-}
 
 export class SamClient {
   private where: 'mf' | 'app' | 'unknown' = 'unknown';
@@ -42,9 +44,7 @@ export class SamClient {
   }
 
   private async select(fid: number): Promise<void> {
-    const r = await this.channel.send(command(0x00, 0xa4, 0x00, 0x00, fid2(fid)));
-    if (r.sw !== 0x9000 && (r.sw & 0xff00) !== 0x6100)
-      throw new ReaderError('SAM_ERROR', { sw: r.sw, detail: `select ${fid.toString(16)}` });
+    await this.channel.execute(samSelect(fid), { detail: `select ${fid.toString(16)}` });
   }
 
   private async enterApp(): Promise<void> {
@@ -62,18 +62,13 @@ export class SamClient {
         detail: 'SAM PIN must be an even number of digits',
       });
     await this.enterApp();
-    const r = await this.channel.send(
-      command(0x00, 0x20, 0x00, 0x00, Uint8Array.from(Buffer.from(pin, 'hex'))),
-    );
-    if (r.sw === 0x9000) {
-      this.pinVerified = true;
-      return;
+    try {
+      await this.channel.execute(samVerifyPin(pin), { detail: 'verify PIN' });
+    } catch (e) {
+      if (isReaderError(e) && e.sw !== undefined) this.pinVerified = false; // the SAM answered: not verified
+      throw e;
     }
-    this.pinVerified = false;
-    if ((r.sw & 0xfff0) === 0x63c0)
-      throw new ReaderError('SAM_PIN_WRONG', { sw: r.sw, detail: `tries left ${r.sw & 0x0f}` });
-    if (r.sw === 0x6983) throw new ReaderError('SAM_PIN_BLOCKED', { sw: r.sw });
-    throw new ReaderError('SAM_ERROR', { sw: r.sw, detail: 'verify PIN' });
+    this.pinVerified = true;
   }
 
   /** Reads one of the SAM files of §6.5 (cached: they do not change while the SAM is powered). */
@@ -87,7 +82,7 @@ export class SamClient {
       this.where = 'mf';
     }
     await this.select(f.fid);
-    const data = await this.channel.expect(command(0x00, 0xb0, 0x00, 0x00, undefined, f.size), 'SAM_ERROR');
+    const data = await this.channel.execute(samReadBinary(f.size));
     this.fileCache.set(name, data);
     return data;
   }
@@ -107,21 +102,17 @@ export class SamClient {
     this.requireReady();
     await this.enterApp();
     const data = key.levels === 2 ? concat(cardFactor, cityFactor, random) : concat(cardFactor, random);
-    await this.channel.expect(
-      command(0x80, 0xde, key.samP1, samKeyP2(key, version), data),
-      'SAM_ERROR',
-      key.name,
-    );
+    await this.channel.execute(samKeySetup(key, version, data), { field: key.name });
   }
 
   /** 80 FA 00 00: SM4-ECB under the process key of the last key set-up. */
   async encrypt(data: Uint8Array): Promise<Uint8Array> {
-    return this.channel.expect(command(0x80, 0xfa, 0x00, 0x00, data), 'SAM_ERROR');
+    return this.channel.execute(samEncrypt(data));
   }
 
   /** 80 FA 05 00: MAC over IV(16) ‖ data; the first 4 bytes of the answer are the MAC. */
   async mac(ivAndData: Uint8Array): Promise<Uint8Array> {
-    const out = await this.channel.expect(command(0x80, 0xfa, 0x05, 0x00, ivAndData), 'SAM_ERROR');
+    const out = await this.channel.execute(samMac(ivAndData));
     return out.slice(0, 4);
   }
 
@@ -135,8 +126,8 @@ export class SamClient {
       const part = data.slice(off, off + max);
       off += part.length;
       const last = off >= data.length;
-      if (!last) await this.channel.expect(command(0x80, 0xcc, 0x01, 0x00, part), 'SAM_ERROR');
-      else return this.channel.expect(command(0x80, 0xcc, 0x00, 0x00, part), 'SAM_ERROR');
+      if (!last) await this.channel.execute(samSm3(part, true));
+      else return this.channel.execute(samSm3(part, false));
     } while (off < data.length);
     throw new Error('unreachable');
   }
@@ -147,7 +138,7 @@ export class SamClient {
       throw new ReaderError('BAD_PARAMETER', { field: 'hash', detail: 'SM3 digest must be 32 bytes' });
     this.requireReady();
     await this.enterApp();
-    const sig = await this.channel.expect(command(0x80, 0xce, 0x00, 0x00, digest), 'SAM_ERROR');
+    const sig = await this.channel.execute(samSm2Sign(digest));
     if (sig.length !== 64) throw new ReaderError('SAM_ERROR', { detail: `signature of ${sig.length} bytes` });
     return sig;
   }

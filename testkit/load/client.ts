@@ -1,10 +1,11 @@
 // HTTP client side of the reliability harness: prepares a database (institutions registered, optional bulk
-// cards) before a server process opens it, authenticates over REST (RHC_C0001) and posts JSON.
+// cards) before a server process opens it, authenticates over REST (RHC_C0001, the platform client) and
+// posts raw JSON (postJson: any status comes back as it is, for the hostile and crash checks).
 import { randomBytes } from 'node:crypto';
-import { toWireDate, toWireTime } from '../../src/platform/domain/format.ts';
+import { PlatformCallError, PlatformClient } from '../../src/platform/client/index.ts';
+import { toWireDate } from '../../src/platform/domain/format.ts';
 import { InstitutionRegistry } from '../../src/platform/domain/institutions.ts';
 import type { IssuedCredentials, Role } from '../../src/platform/domain/institutions.ts';
-import { passwordDigest, sm3Hex } from '../../src/platform/domain/secrets.ts';
 import { bulkLoad } from '../../src/platform/seed/bulk.ts';
 import type { BulkResult } from '../../src/platform/seed/bulk.ts';
 import { openDatabase } from '../../src/platform/storage/db.ts';
@@ -89,21 +90,26 @@ export async function postJson(
 let lastAuthSecond = 0;
 
 /**
- * RHC_C0001 over REST. The platform refuses an msgCreateTime that is not strictly newer than the last
- * accepted one (replay guard, seconds resolution), so consecutive logins use increasing seconds.
+ * RHC_C0001 over REST through the platform client. The platform refuses an msgCreateTime that is not
+ * strictly newer than the last accepted one (replay guard, seconds resolution), so consecutive logins of
+ * this process use increasing seconds.
  */
 export async function login(baseUrl: string, c: IssuedCredentials, termId = 'LOADGEN'): Promise<string> {
-  const nowS = Math.max(Math.floor(Date.now() / 1000), lastAuthSecond + 1);
-  lastAuthSecond = nowS;
-  const msgCreateTime = toWireTime(new Date(nowS * 1000));
-  const r = await postJson(baseUrl, '/api/v1/auth/token', {
-    orgCode: c.code,
-    termId,
-    userName: c.userName,
-    pwdDigest: passwordDigest(sm3Hex(c.password), msgCreateTime),
-    msgCreateTime,
+  const client = new PlatformClient({
+    baseUrl,
+    credentials: { orgCode: c.code, userName: c.userName, password: c.password, termId },
+    authTime: () => {
+      const nowS = Math.max(Math.floor(Date.now() / 1000), lastAuthSecond + 1);
+      lastAuthSecond = nowS;
+      return new Date(nowS * 1000);
+    },
   });
-  if (r.status !== 200 || typeof r.body.token !== 'string')
-    throw new Error(`login of ${c.code} failed: ${r.status} ${String(r.body.code)}`);
-  return r.body.token;
+  try {
+    return await client.login();
+  } catch (err) {
+    const code = err instanceof PlatformCallError ? err.code : (err as Error).message;
+    throw new Error(`login of ${c.code} failed: ${code}`, { cause: err });
+  } finally {
+    client.close();
+  }
 }

@@ -3,11 +3,7 @@
 import type { CardProfile } from '../../card/image.ts';
 import { getProfile } from '../../card/profiles/index.ts';
 import type { CardConnection } from '../../card/transport.ts';
-import { VirtualCard } from '../../cos/card/virtual-card.ts';
-import { createSamFromKeyFile, loadKeyFile } from '../../cos/keyfile.ts';
-import { createDemoPki } from '../../cos/pki.ts';
-import { loadCard, saveCard } from '../../cos/persist.ts';
-import { createDemoSam } from '../../cos/sam/demo.ts';
+import { createDemoPki, loadKeyFile } from '../../crypto/index.ts';
 import { Reader } from '../../reader/reader.ts';
 import { MemoryReaderDevice } from '../../reader/transports/memory.ts';
 import { PcscReaderDevice } from '../../reader/transports/pcsc.ts';
@@ -41,34 +37,23 @@ export async function startAgent(
   const tokenFile = o.tokenFile ?? defaultTokenFile();
   const { token, created } = loadOrCreateToken(tokenFile);
   let profile: CardProfile = getProfile(o.profile ?? 'national');
-  let virtualCard: VirtualCard | undefined;
+  // the simulator is loaded only when asked for: a real reader with a real SAM needs none of it
+  const simulator = o.virtual || o.virtualSam ? await import('./virtual.ts') : undefined;
+  let virtualCard: CardConnection | undefined;
   if (o.virtual) {
-    const path = o.virtual;
-    const state = loadCard(path);
-    profile = state.profile;
-    virtualCard = new VirtualCard(state, { onChange: (s) => saveCard(path, s) });
+    const opened = simulator!.openVirtualCard(o.virtual);
+    profile = opened.profile;
+    virtualCard = opened.card;
   }
-  const samFor = (): { sam: CardConnection; rootPublicKey: string } => {
-    if (o.keys) {
-      const file = loadKeyFile(o.keys);
-      return {
-        sam: createSamFromKeyFile(file, { profile, pin: o.pin }),
-        rootPublicKey: file.pki.rootPublicKey,
-      };
-    }
-    return { sam: createDemoSam(profile), rootPublicKey: createDemoPki().rootPublicKey };
-  };
-  const useVirtualSam = !!o.virtual || !!o.virtualSam;
-  const virtualSam = useVirtualSam ? samFor() : undefined;
+  const keyFile = o.keys ? loadKeyFile(o.keys) : undefined;
+  const virtualSam = simulator?.openVirtualSam(profile, keyFile, o.pin);
   let memory: MemoryReaderDevice | undefined;
   const agent = new ReaderAgent({
     port: o.port,
     token,
     samPin: o.pin,
     allowedOrigins: o.origins ?? [],
-    rootPublicKey:
-      virtualSam?.rootPublicKey ??
-      (o.keys ? loadKeyFile(o.keys).pki.rootPublicKey : createDemoPki().rootPublicKey),
+    rootPublicKey: virtualSam?.rootPublicKey ?? keyFile?.pki.rootPublicKey ?? createDemoPki().rootPublicKey,
     openReader: async () => {
       const device = virtualCard
         ? (memory ??= new MemoryReaderDevice({

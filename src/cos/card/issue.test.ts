@@ -2,8 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fromHex, toHex } from '../../card/apdu.ts';
 import { getProfile } from '../../card/profiles/index.ts';
-import { demoMasterKeys } from '../keys.ts';
-import { createDemoPki } from '../pki.ts';
+import { demoMasterKeys, createDemoPki } from '../../crypto/index.ts';
 import { newCard } from './issue.ts';
 import { TestTerminal } from '../../../testkit/card-rig.ts';
 import { VirtualCard } from './virtual-card.ts';
@@ -39,7 +38,10 @@ test('newCard: defaults from the ID number, issuer certificate in tag 05, card n
 
 test('newCard rejects bad input with the field named', () => {
   const masterKeys = demoMasterKeys(getProfile('national'));
-  assert.throws(() => newCard({ idNumber: '110105194912310021', name: 'x', masterKeys }), /^Error: id:/);
+  assert.throws(
+    () => newCard({ idNumber: '110105194912310021', name: 'x', masterKeys }),
+    /^IssueError: \[453\] .*\(id: /,
+  );
   assert.throws(() => newCard({ idNumber: ID, name: 'x', sex: '3', masterKeys }), /sex/);
   assert.throws(() => newCard({ idNumber: ID, name: ' ', masterKeys }), /name/);
   assert.throws(() => newCard({ idNumber: ID, name: 'x', cityCode: '61', masterKeys }), /city/);

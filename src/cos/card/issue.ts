@@ -5,20 +5,10 @@ import { contentsToFileImages } from '../../card/contents.ts';
 import type { CardContentsInput } from '../../card/contents.ts';
 import { getProfile } from '../../card/profiles/index.ts';
 import { validateIdNumber } from '../../codes/index.ts';
-import type { MasterKeySet } from '../keys.ts';
-import { decodeIssuerCertificate } from '../pki.ts';
+import { type MasterKeySet, decodeIssuerCertificate } from '../../crypto/index.ts';
+import { IssueError } from '../errors.ts';
 import { personaliseCard } from './state.ts';
 import type { CardState } from './state.ts';
-
-export class IssueError extends Error {
-  readonly code = 'CARD_ISSUE_INPUT';
-  constructor(
-    readonly field: string,
-    message: string,
-  ) {
-    super(`${field}: ${message}`);
-  }
-}
 
 export interface NewCardOptions {
   readonly idNumber: string;

@@ -5,8 +5,7 @@ import type { CommandApdu, ResponseApdu } from '../../card/apdu.ts';
 import type { EfSpec } from '../../card/image.ts';
 import { findCardKey } from '../../card/profiles/index.ts';
 import { SW } from '../../card/status-words.ts';
-import { authCryptogram, equalBytes } from '../crypto.ts';
-import { processKey } from '../keys.ts';
+import { authCryptogram, equalBytes, processKey } from '../../crypto/index.ts';
 import { blockState, cardKey, fail, keyNamed, ok, takeChallenge, verifyCommandMac } from './session.ts';
 import type { Session } from './session.ts';
 

@@ -2,8 +2,8 @@
 // builds it from a profile, file images and the master keys (card-format.md §7.2–§7.3).
 import type { CardProfile, EfSpec } from '../../card/image.ts';
 import { cityFactor } from '../../card/factors.ts';
-import { deriveAllCardKeys } from '../keys.ts';
-import type { MasterKeySet } from '../keys.ts';
+import { deriveAllCardKeys, type MasterKeySet } from '../../crypto/index.ts';
+import { PersonalisationError } from '../errors.ts';
 import { FileMemory } from './nvm.ts';
 import { ProfileTree } from './tree.ts';
 
@@ -30,16 +30,6 @@ export interface CardState {
   /** Tries left per authentication key name (§7.1); absent = the profile's full limit. */
   readonly retries: Map<string, number>;
   readonly memory: FileMemory;
-}
-
-export class PersonalisationError extends Error {
-  readonly code = 'CARD_PERSONALISATION';
-  constructor(
-    readonly field: string,
-    message: string,
-  ) {
-    super(`${field}: ${message}`);
-  }
 }
 
 export const cardKeySlot = (name: string, version: number): string => `${name}:${version}`;

@@ -2,8 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fromHex, toHex } from '../../card/apdu.ts';
 import { describeSw } from '../../card/status-words.ts';
-import { authCryptogram } from '../crypto.ts';
-import { processKey } from '../keys.ts';
+import { authCryptogram, processKey } from '../../crypto/index.ts';
 import { TEST_CARD_NUMBER, TestTerminal, hex2, makeTestCard, tlv } from '../../../testkit/card-rig.ts';
 
 const ascii = (s: string): Uint8Array => new TextEncoder().encode(s);

@@ -1,13 +1,10 @@
-// The demo SAM (测试 SAM): published demo master keys (keys.ts demoMasterKeys), the published demo PKI
-// (pki.ts createDemoPki) and PIN 123456. Everything here is reproducible by anyone — tests, training and
+// The demo SAM (测试 SAM): published demo master keys (crypto demoMasterKeys), the published demo PKI
+// (crypto createDemoPki) and the demo PIN DEMO_SAM_PIN (123456). Everything here is reproducible by anyone — tests, training and
 // demos only; never personalise a real card with it.
 import type { CardProfile } from '../../card/image.ts';
 import type { Random } from '../../base/runtime.ts';
-import { demoMasterKeys } from '../keys.ts';
-import { createDemoPki, DEMO_PKI_IDENTITY } from '../pki.ts';
+import { DEMO_PKI_IDENTITY, DEMO_SAM_PIN, createDemoPki, demoMasterKeys } from '../../crypto/index.ts';
 import { VirtualSam } from './virtual-sam.ts';
-
-export const DEMO_SAM_PIN = '123456';
 
 export function createDemoSam(
   profile: CardProfile,

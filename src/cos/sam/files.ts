@@ -1,7 +1,7 @@
 // The SAM's file system (card-format.md §6.5) as data: which files exist, where, how big, and whether
 // reading them needs the SAM PIN. Contents are built from the SAM's identity; the certificates come from
 // its PKI material.
-import { SamConfigError } from './errors.ts';
+import { SamConfigError } from '../errors.ts';
 
 export const SAM_MF = 0x3f00;
 export const SAM_DF01 = 0xdf01;

@@ -14,14 +14,15 @@ import {
   sm4DecryptEcb,
   sm4EncryptEcb,
   unpadIso,
-} from '../crypto.ts';
-import { deriveCardKey, demoMasterKeys, masterKeyFor, processKey } from '../keys.ts';
-import {
+  deriveCardKey,
+  demoMasterKeys,
+  masterKeyFor,
+  processKey,
   createDemoPki,
   recordSignatureDigest,
   RECORD_SIGNATURE_LAYOUT,
   verifyRecordSignature,
-} from '../pki.ts';
+} from '../../crypto/index.ts';
 import { createDemoSam, type VirtualSam } from './index.ts';
 
 const profile = getProfile('national');

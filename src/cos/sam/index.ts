@@ -1,6 +1,7 @@
 // Public surface of the virtual SAM.
 export { VirtualSam, VIRTUAL_SAM_ATR, SAM_COMMANDS, type VirtualSamOptions } from './virtual-sam.ts';
-export { createDemoSam, DEMO_SAM_PIN } from './demo.ts';
+export { createDemoSam } from './demo.ts';
+export { createSamFromKeyFile } from './from-key-file.ts';
 export {
   SAM_FILES,
   SAM_MF,
@@ -9,5 +10,5 @@ export {
   type SamPublicInfo,
   type SamApplicationInfo,
 } from './files.ts';
-export { SamConfigError } from './errors.ts';
+export { SamConfigError } from '../errors.ts';
 export { encodePinBcd, decodePinBcd } from './pin.ts';

@@ -1,6 +1,6 @@
 // The SAM PIN: digits held as text, sent as packed BCD (`12 34 56`; an odd digit count ends with nibble F),
 // with a retry counter that survives resets (it is non-volatile on a real SAM).
-import { SamConfigError } from './errors.ts';
+import { SamConfigError } from '../errors.ts';
 
 /** Digits of a BCD PIN, or undefined when a nibble is not a digit (trailing F allowed once, at the end). */
 export function decodePinBcd(bytes: Uint8Array): string | undefined {

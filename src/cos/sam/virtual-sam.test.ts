@@ -6,10 +6,14 @@ import { describeSw } from '../../card/status-words.ts';
 import { getProfile } from '../../card/profiles/index.ts';
 import { seededRandom } from '../../base/runtime.ts';
 import { CardRemovedError } from '../../card/transport.ts';
-import { sm3 } from '../crypto.ts';
-import { demoMasterKeys } from '../keys.ts';
-import { createDemoPki, DEMO_PKI_IDENTITY, decodeSamCertificate } from '../pki.ts';
-import { sm2VerifyDigest } from '../sm2.ts';
+import {
+  sm3,
+  demoMasterKeys,
+  createDemoPki,
+  DEMO_PKI_IDENTITY,
+  decodeSamCertificate,
+  sm2VerifyDigest,
+} from '../../crypto/index.ts';
 import { createDemoSam, SamConfigError, VirtualSam, VIRTUAL_SAM_ATR } from './index.ts';
 
 const profile = getProfile('national');
@@ -293,7 +297,7 @@ test('constructor input errors are coded and name the field', () => {
       new VirtualSam({ ...base, ...opts });
     } catch (e) {
       assert.ok(e instanceof SamConfigError);
-      assert.equal(e.code, 'SAM_CONFIG');
+      assert.equal(e.symbol, 'SAM_CONFIG');
       return e.field;
     }
     return 'no error';

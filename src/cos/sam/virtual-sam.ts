@@ -17,11 +17,19 @@ import type { CardProfile, KeySpec } from '../../card/image.ts';
 import { systemRandom, type Random } from '../../base/runtime.ts';
 import { SW } from '../../card/status-words.ts';
 import { CardRemovedError, type CardConnection } from '../../card/transport.ts';
-import { sm4CbcMacBlock, sm4EncryptEcb } from '../crypto.ts';
-import { deriveCardKey, keySlot, processKey, type MasterKeySet } from '../keys.ts';
-import { decodeSamCertificate, type SamPki } from '../pki.ts';
-import { sm2SignDigest } from '../sm2.ts';
-import { SamConfigError } from './errors.ts';
+import {
+  decodeSamCertificate,
+  deriveCardKey,
+  describeError,
+  keySlot,
+  processKey,
+  sm2SignDigest,
+  sm4CbcMacBlock,
+  sm4EncryptEcb,
+  type MasterKeySet,
+  type SamPki,
+} from '../../crypto/index.ts';
+import { SamConfigError } from '../errors.ts';
 import {
   DEFAULT_PUBLIC_INFO,
   encodeApplicationInfo,
@@ -137,7 +145,7 @@ export class VirtualSam implements CardConnection {
     try {
       cert = decodeSamCertificate(pki.samCertificate);
     } catch (e) {
-      throw new SamConfigError('pki.samCertificate', (e as Error).message);
+      throw new SamConfigError('pki.samCertificate', describeError(e));
     }
     if (cert.publicKey !== pki.samKey.publicKey.toLowerCase())
       throw new SamConfigError('pki.samCertificate', 'certifies another public key than pki.samKey');

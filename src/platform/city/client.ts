@@ -1,16 +1,10 @@
-// The city platform's client of the province: RHC_C0001 authentication (token cached until shortly
-// before expiry), upload of an up file (streamed from disk), the province's resume point per type, and
-// download of the merged lists (streamed to disk).
-import { createReadStream, createWriteStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
-import { join } from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+// The city platform's client of the province, over the one platform client (../client): RHC_C0001
+// authentication (token kept until shortly before expiry), upload of an up file (streamed from disk), the
+// province's resume point per type, and download of the merged lists (streamed to disk). A province that
+// does not answer is PlatformUnavailable (9002): the city run stops and retries later.
 import type { Clock } from '../../base/runtime.ts';
-import { toWireTime } from '../domain/format.ts';
-import { RhcError } from '../errors.ts';
-import { passwordDigest, sm3Hex } from '../domain/secrets.ts';
-import { EXCHANGE_PREFIX } from '../exchange/http.ts';
+import { PlatformClient } from '../client/index.ts';
+import type { DownloadedList } from '../client/index.ts';
 import type { ImportReport } from '../exchange/import.ts';
 
 export interface ProvinceClientOptions {
@@ -22,106 +16,42 @@ export interface ProvinceClientOptions {
   clock: Clock;
 }
 
-/** The province did not answer: the platform's 9002 UPSTREAM_UNAVAILABLE (the city run stops and retries later). */
-export class ProvinceUnavailable extends RhcError {
-  constructor(detail: string, opts: { cause?: unknown } = {}) {
-    super('UPSTREAM_UNAVAILABLE', { detail, cause: opts.cause });
-  }
-}
+/** Token kept 10 minutes of its 15 (renewed 5 minutes before expiry), as the city always did. */
+const RENEW_BEFORE_SECONDS = 5 * 60;
+/** A whole file is imported before the province answers: a generous deadline (fetch's default). */
+const CALL_TIMEOUT_MS = 300_000;
 
 export class ProvinceClient {
-  private token: string | undefined;
-  private tokenUntil = 0;
-  private lastAuth = '';
-  private readonly o: ProvinceClientOptions;
+  private readonly c: PlatformClient;
   constructor(o: ProvinceClientOptions) {
-    this.o = o;
-  }
-
-  private async call(path: string, init: RequestInit & { duplex?: 'half' }): Promise<Response> {
-    try {
-      return await fetch(`${this.o.baseUrl}${path}`, init);
-    } catch (err) {
-      throw new ProvinceUnavailable(`省级平台不可达 / province unreachable: ${(err as Error).message}`, {
-        cause: err,
-      });
-    }
-  }
-
-  private async auth(): Promise<string> {
-    const now = this.o.clock.now().getTime();
-    if (this.token && now < this.tokenUntil) return this.token;
-    let msgCreateTime = toWireTime(this.o.clock.now());
-    // the province refuses an authentication not strictly newer than the last one (replay guard)
-    while (msgCreateTime <= this.lastAuth) {
-      await new Promise((r) => setTimeout(r, 250));
-      msgCreateTime = toWireTime(this.o.clock.now());
-    }
-    this.lastAuth = msgCreateTime;
-    const res = await this.call('/api/v1/auth/token', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        orgCode: this.o.orgCode,
-        termId: this.o.termId ?? `CITY-${this.o.orgCode}`,
-        userName: this.o.userName,
-        pwdDigest: passwordDigest(sm3Hex(this.o.password), msgCreateTime),
-        msgCreateTime,
-      }),
+    this.c = new PlatformClient({
+      baseUrl: o.baseUrl,
+      credentials: {
+        orgCode: o.orgCode,
+        userName: o.userName,
+        password: o.password,
+        termId: o.termId ?? `CITY-${o.orgCode}`,
+      },
+      clock: o.clock,
+      renewBeforeSeconds: RENEW_BEFORE_SECONDS,
+      timeoutMs: CALL_TIMEOUT_MS,
     });
-    const body = (await res.json()) as { token?: string; code?: string; detail?: string };
-    if (!res.ok || !body.token)
-      throw new Error(`认证失败 / authentication failed: ${body.code ?? res.status} ${body.detail ?? ''}`);
-    this.token = body.token;
-    this.tokenUntil = now + 10 * 60_000;
-    return body.token;
-  }
-
-  private async headers(extra: Record<string, string> = {}) {
-    return { authorization: `Bearer ${await this.auth()}`, ...extra };
   }
 
   async provinceSeq(type: string): Promise<number> {
-    const res = await this.call(`${EXCHANGE_PREFIX}/status?type=${type}`, { headers: await this.headers() });
-    const body = (await res.json()) as { lastSeq?: number; detail?: string };
-    if (!res.ok || body.lastSeq === undefined)
-      throw new Error(`status ${type}: ${res.status} ${body.detail ?? ''}`);
-    return body.lastSeq;
+    return (await this.c.exchange.status(type)).lastSeq;
   }
 
-  async upload(path: string, name: string): Promise<ImportReport> {
-    const size = (await stat(path)).size;
-    const res = await this.call(`${EXCHANGE_PREFIX}/files/${encodeURIComponent(name)}`, {
-      method: 'PUT',
-      headers: await this.headers({
-        'content-type': 'application/octet-stream',
-        'content-length': String(size),
-      }),
-      body: Readable.toWeb(createReadStream(path)) as never,
-      duplex: 'half',
-    });
-    const body = (await res.json()) as ImportReport & { code?: string; detail?: string };
-    if (res.status !== 200 && res.status !== 422)
-      throw new Error(`upload ${name}: HTTP ${res.status} ${body.code ?? ''} ${body.detail ?? ''}`);
-    return body;
+  upload(path: string, name: string): Promise<ImportReport> {
+    return this.c.exchange.upload(path, name);
   }
 
   /** Downloads a merged list into dir; returns the file path and its name. */
-  async downloadList(
-    type: 'SHMD' | 'SBMD',
-    have: string,
-    dir: string,
-  ): Promise<{ path: string; name: string; version: string }> {
-    const res = await this.call(
-      `${EXCHANGE_PREFIX}/lists/${type}${have ? `?have=${encodeURIComponent(have)}` : ''}`,
-      { headers: await this.headers() },
-    );
-    if (!res.ok || !res.body) throw new Error(`download ${type}: HTTP ${res.status} ${await res.text()}`);
-    const name = res.headers.get('x-rhc-file-name') ?? '';
-    if (!/^[A-Z]{3,4}_\d{6}_\d{8}_\d{3}\.txt$/.test(name))
-      throw new Error(`download ${type}: bad file name ${name}`);
-    const path = join(dir, name);
-    await pipeline(Readable.fromWeb(res.body as never), createWriteStream(path));
-    return { path, name, version: res.headers.get('x-rhc-list-version') ?? '' };
+  downloadList(type: 'SHMD' | 'SBMD', have: string, dir: string): Promise<DownloadedList> {
+    return this.c.exchange.downloadList(type, have, dir);
+  }
+
+  close(): void {
+    this.c.close();
   }
 }

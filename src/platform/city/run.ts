@@ -19,7 +19,8 @@ import type { ExchangeType } from '../exchange/layouts.ts';
 import { xdb } from '../exchange/file-ledger.ts';
 import { openDatabase } from '../storage/db.ts';
 import type { PlatformDb } from '../storage/db.ts';
-import { ProvinceClient, ProvinceUnavailable } from './client.ts';
+import { PlatformUnavailable } from '../client/index.ts';
+import { ProvinceClient } from './client.ts';
 
 export interface CityOptions {
   dbUrl: string;
@@ -125,7 +126,7 @@ export async function cityRound(
     } catch (err) {
       out.errors.push(`${type}: ${(err as Error).message}`);
       o.log(`${type}: ${(err as Error).message}`);
-      if (err instanceof ProvinceUnavailable) return out;
+      if (err instanceof PlatformUnavailable) return out;
     }
   }
   for (const type of ['SHMD', 'SBMD'] as const) {
@@ -140,7 +141,7 @@ export async function cityRound(
     } catch (err) {
       out.errors.push(`${type}: ${(err as Error).message}`);
       o.log(`${type}: ${(err as Error).message}`);
-      if (err instanceof ProvinceUnavailable) return out;
+      if (err instanceof PlatformUnavailable) return out;
     }
   }
   return out;
@@ -182,6 +183,7 @@ export async function runCity(o: CityOptions): Promise<RunningCity> {
     stopped = true;
     if (timer) clearTimeout(timer);
     await running;
+    client.close();
     await app?.close();
     await svc.close();
     await p.close();

@@ -1277,31 +1277,30 @@ export class PlatformService {
     return { cardRewrite: out.cardRewrite, status: out.status };
   }
 
-  /** One entry point for every binding: business code → operation. */
+  /** One entry point for every binding: business code → operation (the table below). */
   async dispatch(code: string, caller: Caller | undefined, input: unknown): Promise<unknown> {
     if (code === 'RHC_C0001') return this.authenticate(input as C.AuthenticateInput);
     if (!caller) throw new RhcError('TOKEN_INVALID', { detail: 'token missing' });
-    switch (code) {
-      case 'RHC_C0002':
-        return this.verifyId(caller, input as C.VerifyIdInput);
-      case 'RHC_C0003':
-        return this.verifyCard(caller, input as C.VerifyCardInput);
-      case 'RHC_C0004':
-        return this.syncIssuance(caller, input as C.IssuanceInput);
-      case 'RHC_C0005':
-        return this.syncStatus(caller, input as C.StatusSyncInput);
-      case 'RHC_C0006':
-        return this.syncReplacement(caller, input as C.ReplacementInput);
-      case 'RHC_C0007':
-        return this.getList(caller, input as C.ListInput);
-      case 'RHC_C0008':
-        return this.statistics(caller, input as C.StatisticsInput);
-      case 'RHC_C0009':
-        return this.updateResident(caller, input as C.UpdateResidentInput);
-      case 'RHC_C0010':
-        return this.updateCard(caller, input as C.UpdateCardInput);
-      default:
-        throw new RhcError('UNKNOWN_BUSINESS_CODE', { field: 'businessCode' });
-    }
+    const handler = Object.hasOwn(CALLER_OPERATIONS, code)
+      ? CALLER_OPERATIONS[code as CallerBusinessCode]
+      : undefined;
+    if (!handler) throw new RhcError('UNKNOWN_BUSINESS_CODE', { field: 'businessCode' });
+    return handler(this, caller, input);
   }
 }
+
+type CallerBusinessCode = Exclude<C.BusinessCode, 'RHC_C0001'>;
+type Operation = (s: PlatformService, caller: Caller, input: unknown) => Promise<unknown>;
+
+/** Business code → operation; a Record over the codes, so a missing entry fails the type check. */
+const CALLER_OPERATIONS: Record<CallerBusinessCode, Operation> = {
+  RHC_C0002: (s, c, i) => s.verifyId(c, i as C.VerifyIdInput),
+  RHC_C0003: (s, c, i) => s.verifyCard(c, i as C.VerifyCardInput),
+  RHC_C0004: (s, c, i) => s.syncIssuance(c, i as C.IssuanceInput),
+  RHC_C0005: (s, c, i) => s.syncStatus(c, i as C.StatusSyncInput),
+  RHC_C0006: (s, c, i) => s.syncReplacement(c, i as C.ReplacementInput),
+  RHC_C0007: (s, c, i) => s.getList(c, i as C.ListInput),
+  RHC_C0008: (s, c, i) => s.statistics(c, i as C.StatisticsInput),
+  RHC_C0009: (s, c, i) => s.updateResident(c, i as C.UpdateResidentInput),
+  RHC_C0010: (s, c, i) => s.updateCard(c, i as C.UpdateCardInput),
+};

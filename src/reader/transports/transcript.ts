@@ -3,7 +3,7 @@
 // only on the answers it got (it draws no randomness of its own), so a replay must see the same commands in
 // the same order; any difference is reported with its position. Transcripts of real cards contain the card's
 // personal data: store them like the card data itself. (Per-card transcripts of the virtual card with its
-// random values live in src/cos/transcript.ts.)
+// random values are the simulator's: transcript.ts in src/cos.)
 import {
   decodeResponse,
   encodeCommand,

@@ -1,7 +1,7 @@
 // `rhc agent`: the local reader agent for browser-based HIS (HTTP + WebSocket on 127.0.0.1 only).
 import type { Command } from 'commander';
 import { startAgent } from '../../agent/start.ts';
-import { DEMO_SAM_PIN } from '../../../cos/sam/demo.ts';
+import { DEMO_SAM_PIN } from '../../../crypto/index.ts';
 import { usageError } from '../usage.ts';
 
 interface AgentCliOptions {

@@ -2,11 +2,18 @@
 // the file path, the key-set id and key check values only — never a key.
 import type { Command } from 'commander';
 import { getProfile } from '../../../card/profiles/index.ts';
-import { demoMasterKeys } from '../../../cos/keys.ts';
+import {
+  demoMasterKeys,
+  generateKeyFile,
+  kcvLines,
+  loadKeyFile,
+  writeKeyFile,
+  DEMO_KEY_LABELS,
+  createDemoPki,
+  decodeSamCertificate,
+  DEMO_SAM_PIN,
+} from '../../../crypto/index.ts';
 import { toHex } from '../../../card/apdu.ts';
-import { generateKeyFile, kcvLines, loadKeyFile, writeKeyFile } from '../../../cos/keyfile.ts';
-import { DEMO_KEY_LABELS, createDemoPki, decodeSamCertificate } from '../../../cos/pki.ts';
-import { DEMO_SAM_PIN } from '../../../cos/sam/demo.ts';
 import { commandGroup } from '../main.ts';
 
 export function register(program: Command): void {

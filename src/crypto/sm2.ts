@@ -9,7 +9,8 @@
 // the form sm-crypto-v2 uses. rawPublicKey/publicKeyFromRaw convert to and from the 64-byte x ‖ y that the
 // certificates (§7.6) carry.
 import { sm2 } from 'sm-crypto-v2';
-import { sm3 } from './crypto.ts';
+import { Sm2Error } from './errors.ts';
+import { sm3 } from './sm3.ts';
 
 /** The default user ID of GB/T 32918 / GM/T 0009, used for Z_A unless another is agreed. */
 export const DEFAULT_USER_ID = '1234567812345678';
@@ -22,16 +23,6 @@ export interface Sm2KeyPair {
   readonly privateKey: string;
   /** '04' ‖ x ‖ y, 130 hex digits. */
   readonly publicKey: string;
-}
-
-export class Sm2Error extends Error {
-  readonly code = 'SM2_INPUT';
-  constructor(
-    readonly field: string,
-    message: string,
-  ) {
-    super(`${field}: ${message}`);
-  }
 }
 
 const toHexLower = (b: Uint8Array): string => Buffer.from(b).toString('hex');

@@ -3,7 +3,7 @@
 // Keys are never printed or logged: MasterKeySet has no toString/JSON that exposes them by accident.
 import { createHash, randomBytes } from 'node:crypto';
 import type { CardProfile, KeySpec } from '../card/image.ts';
-import { diversify } from './crypto.ts';
+import { diversify } from './mac.ts';
 
 export interface MasterKeySet {
   readonly id: string;
@@ -31,9 +31,6 @@ export function deriveCardKey(
   const base = spec.levels === 2 ? diversify(master, cityFactor) : master;
   return diversify(base, cardFactor);
 }
-
-/** Process key (过程密钥) SK = D(K_card, R) for the 8-byte random R. */
-export const processKey = (cardKey: Uint8Array, random: Uint8Array): Uint8Array => diversify(cardKey, random);
 
 /** Every (key, version) of the profile's key table with its derived per-card key. */
 export function deriveAllCardKeys(

@@ -11,7 +11,7 @@ import {
   sm4DecryptEcb,
   sm4EncryptEcb,
   unpadIso,
-} from './crypto.ts';
+} from './index.ts';
 
 test('SM4 matches the GB/T 32907 standard vector', () => {
   const k = fromHex('0123456789abcdeffedcba9876543210');

@@ -1,54 +1,27 @@
-// Key files (密钥文件): one JSON file holding a master key set for every key slot of a card profile, the
-// SAM's and the issuer's SM2 key pairs with their certificates, and the root public key they chain to (the
-// root private key is discarded after signing). Written with mode 0600 and never overwritten; loading
-// refuses files other users can read and checks every key against its key check value (KCV).
-import { closeSync, fchmodSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
+// The key-file format (密钥文件): one JSON document holding a master key set for every key slot of a card
+// profile, the SAM's and the issuer's SM2 key pairs with their certificates, and the root public key they
+// chain to (the root private key is discarded after signing). Generating a fresh set and validating a parsed
+// file (every key against its key check value, the key pairs, the chain) live here; files on disk (0600,
+// never overwritten) are key-file-store.ts.
 import { randomBytes } from 'node:crypto';
 import type { CardProfile, KeySpec } from '../card/image.ts';
 import type { Random } from '../base/runtime.ts';
-import { sm4EncryptEcb } from './crypto.ts';
-import { generateMasterKeys, keySlot, type MasterKeySet } from './keys.ts';
-import {
-  buildPki,
-  decodeIssuerCertificate,
-  decodeSamCertificate,
-  verifyCertificateChain,
-  type SamPki,
-} from './pki.ts';
-import { VirtualSam } from './sam/virtual-sam.ts';
+import { verifyCertificateChain } from './cert-chain.ts';
+import { decodeIssuerCertificate, decodeSamCertificate } from './certificates.ts';
+import { KeyFileError, describeError } from './errors.ts';
+import { generateMasterKeys, keySlot, type MasterKeySet } from './master-keys.ts';
+import { buildPki, type PkiIdentity, type SamPki } from './sam-pki.ts';
 import { generateSm2KeyPair, normalisePublicKey, publicKeyOf, type Sm2KeyPair } from './sm2.ts';
+import { keyCheckValue } from './sm4.ts';
 
 export const KEY_FILE_FORMAT = 'rhc-key-file';
 export const KEY_FILE_VERSION = 1;
 
-export class KeyFileError extends Error {
-  constructor(
-    readonly code: 'KEYFILE_EXISTS' | 'KEYFILE_INVALID' | 'KEYFILE_PERMISSIONS' | 'KEYFILE_IO',
-    readonly field: string,
-    message: string,
-  ) {
-    super(`${field}: ${message}`);
-  }
-}
-
-/** Key check value: first 3 bytes of SM4_K(00×16), the usual way to compare keys without showing them. */
-export function keyCheckValue(key: Uint8Array): string {
-  return Buffer.from(sm4EncryptEcb(key, new Uint8Array(16)).subarray(0, 3))
-    .toString('hex')
-    .toUpperCase();
-}
-
-export interface KeyFileIdentity {
-  readonly issuerCode: string;
-  readonly cityCode: string;
-  readonly samSerial: Uint8Array;
-  readonly terminalId: Uint8Array;
-  readonly validFrom: string;
-  readonly validTo: string;
-}
+/** The SAM and issuer identity a key file certifies (the same fields as a PKI's identity). */
+export type KeyFileIdentity = PkiIdentity;
 
 /** The JSON shape on disk. */
-interface KeyFileJson {
+export interface KeyFileJson {
   format: string;
   formatVersion: number;
   warning: string;
@@ -166,29 +139,6 @@ export function generateKeyFile(options: GenerateOptions): { json: KeyFileJson; 
   return { json, loaded: parseKeyFile(json) };
 }
 
-/** Writes a new key file with mode 0600; refuses to overwrite an existing file. */
-export function writeKeyFile(path: string, json: KeyFileJson): void {
-  let fd: number;
-  try {
-    fd = openSync(path, 'wx', 0o600);
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    if (err.code === 'EEXIST')
-      throw new KeyFileError(
-        'KEYFILE_EXISTS',
-        'out',
-        `文件已存在，拒绝覆盖 file exists, not overwriting: ${path}`,
-      );
-    throw new KeyFileError('KEYFILE_IO', 'out', `${err.code ?? ''} ${err.message}`);
-  }
-  try {
-    fchmodSync(fd, 0o600); // independent of the umask
-    writeSync(fd, JSON.stringify(json, null, 2) + '\n');
-  } finally {
-    closeSync(fd);
-  }
-}
-
 const HEX = (n: number) => new RegExp(`^[0-9a-fA-F]{${n}}$`);
 
 function bytesField(v: unknown, n: number, field: string): Uint8Array {
@@ -205,7 +155,7 @@ function keyPairField(v: unknown, field: string): Sm2KeyPair {
   try {
     pub = publicKeyOf(o.privateKey);
   } catch (e) {
-    throw new KeyFileError('KEYFILE_INVALID', `${field}.privateKey`, (e as Error).message);
+    throw new KeyFileError('KEYFILE_INVALID', `${field}.privateKey`, describeError(e));
   }
   if (pub !== normalisePublicKey(o.publicKey, `${field}.publicKey`))
     throw new KeyFileError('KEYFILE_INVALID', `${field}.publicKey`, 'does not belong to the private key');
@@ -241,7 +191,7 @@ export function parseKeyFile(raw: unknown): LoadedKeyFile {
   try {
     rootPublicKey = normalisePublicKey(String(p.rootPublicKey), 'pki.rootPublicKey');
   } catch (e) {
-    throw new KeyFileError('KEYFILE_INVALID', 'pki.rootPublicKey', (e as Error).message);
+    throw new KeyFileError('KEYFILE_INVALID', 'pki.rootPublicKey', describeError(e));
   }
   const issuerKey = keyPairField(p.issuer, 'pki.issuer');
   const samKey = keyPairField(p.sam, 'pki.sam');
@@ -262,52 +212,4 @@ export function parseKeyFile(raw: unknown): LoadedKeyFile {
     samSerial,
     terminalId,
   };
-}
-
-/** Reads and validates a key file; refuses one that group or others can read (like ssh does). */
-export function loadKeyFile(path: string): LoadedKeyFile {
-  let text: string;
-  try {
-    const st = statSync(path);
-    if (process.platform !== 'win32' && (st.mode & 0o077) !== 0)
-      throw new KeyFileError(
-        'KEYFILE_PERMISSIONS',
-        'path',
-        `密钥文件权限过宽 key file is accessible by other users (mode ${(st.mode & 0o777).toString(8)}); chmod 600 ${path}`,
-      );
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    if (e instanceof KeyFileError) throw e;
-    throw new KeyFileError('KEYFILE_IO', 'path', (e as Error).message);
-  }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    throw new KeyFileError('KEYFILE_INVALID', 'json', 'not valid JSON');
-  }
-  return parseKeyFile(raw);
-}
-
-/** A virtual SAM loaded with a key file's keys (the PIN is not stored in the file). */
-export function createSamFromKeyFile(
-  file: LoadedKeyFile,
-  options: { profile: CardProfile; pin: string; random?: Random; pinRetryLimit?: number },
-): VirtualSam {
-  if (options.profile.id !== file.profileId)
-    throw new KeyFileError(
-      'KEYFILE_INVALID',
-      'profile',
-      `key file is for ${file.profileId}, not ${options.profile.id}`,
-    );
-  return new VirtualSam({
-    masterKeys: file.masterKeys,
-    profile: options.profile,
-    pki: file.pki,
-    pin: options.pin,
-    serial: file.samSerial,
-    terminalId: file.terminalId,
-    random: options.random,
-    pinRetryLimit: options.pinRetryLimit,
-  });
 }

@@ -16,8 +16,11 @@ import {
   verifyCertificateChain,
   verifyRecordSignature,
   type CertLayout,
-} from './pki.ts';
-import { rawPublicKey, sm2KeyPairFromLabel, sm2SignDigest, sm2Verify } from './sm2.ts';
+  rawPublicKey,
+  sm2KeyPairFromLabel,
+  sm2SignDigest,
+  sm2Verify,
+} from './index.ts';
 
 const pki = createDemoPki();
 
