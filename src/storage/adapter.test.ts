@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Generated, Migration } from 'kysely';
 import { dialectCases, skipDialect } from '../../testkit/dialects.ts';
 import type { TestDatabase } from '../../testkit/dialects.ts';
-import { LOCKS, appliedMigrations, migrateToLatest, openStorage } from './index.ts';
+import { LOCKS, StorageError, appliedMigrations, migrateToLatest, openStorage, storageOf } from './index.ts';
 import type { Migrations, Storage } from './index.ts';
 
 interface Db {
@@ -154,3 +154,23 @@ for (const d of dialectCases()) {
     });
   });
 }
+
+describe('storage errors', () => {
+  it('an unsupported URL or schema name is a coded storage error (the password not shown)', async () => {
+    await assert.rejects(openStorage('mysql://u:secret@h/db'), (e: unknown) => {
+      assert.ok(e instanceof StorageError);
+      assert.equal(e.symbol, 'DATABASE_URL_UNSUPPORTED');
+      assert.match(e.message, /unsupported database URL/);
+      assert.doesNotMatch(e.message, /secret/);
+      return true;
+    });
+    await assert.rejects(
+      openStorage('postgres://u@127.0.0.1:1/db', { schema: 'Bad-Name' }),
+      (e: unknown) => e instanceof StorageError && e.symbol === 'SCHEMA_NAME_INVALID',
+    );
+    assert.throws(
+      () => storageOf({} as never),
+      (e: unknown) => e instanceof StorageError && e.code === '502',
+    );
+  });
+});
