@@ -13,6 +13,7 @@ import { cosErrors } from '../src/cos/errors.ts';
 import { cryptoErrors } from '../src/crypto/errors.ts';
 import { platformErrors } from '../src/platform/errors.ts';
 import { readerErrors } from '../src/reader/errors.ts';
+import { storageErrors } from '../src/storage/errors.ts';
 
 /** Every catalogue of the product, lowest range first (a new layer's catalogue is added here). */
 export const ALL_CATALOGUES: readonly Catalogue[] = [
@@ -22,6 +23,7 @@ export const ALL_CATALOGUES: readonly Catalogue[] = [
   cosErrors,
   readerErrors,
   agentErrors,
+  storageErrors,
   platformErrors,
 ].sort((a, b) => a.range[0] - b.range[0]);
 
@@ -37,6 +39,8 @@ const LAYER_NOTES: Record<string, string> = {
     'The reader interface (card-format.md §8.6: 101–113 as the deployed DLLs return them; 120–127 RHC device codes). Numbers on the wire; `sw` carries the last status word. HTTP is the reader agent’s answer.',
   agent:
     'The local reader agent’s own refusals (HTTP guards); numbers on the wire, next to the reader codes.',
+  storage:
+    'The database layer (`--db` / `$RHC_DATABASE_URL`): a URL or schema name it cannot open, and internal errors of a schema that does not match the program.',
   platform:
     'Platform result codes (platform-interfaces.md §3.2). Every binding carries the same code: REST problem response `code`, SOAP Fault `detail/rhc:code`, SOAP envelope `resultCode`, JSON gateway `result_code`.',
 };

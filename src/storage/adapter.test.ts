@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Generated, Migration } from 'kysely';
 import { dialectCases, skipDialect } from '../../testkit/dialects.ts';
 import type { TestDatabase } from '../../testkit/dialects.ts';
-import { LOCKS, appliedMigrations, migrateToLatest, openStorage } from './index.ts';
+import { LOCKS, StorageError, appliedMigrations, migrateToLatest, openStorage, storageOf } from './index.ts';
 import type { Migrations, Storage } from './index.ts';
 
 interface Db {
@@ -107,6 +107,24 @@ for (const d of dialectCases()) {
       assert.deepEqual(order, ['released', 'first commits', 'second locked']);
     });
 
+    it('a write transaction commits its work, or nothing when the work throws', async (t) => {
+      if (!d.fresh) return skipDialect(t, d);
+      const count = async () => (await s.db.selectFrom('things').select('id').execute()).length;
+      const n = await count();
+      await s.adapter.writeTransaction(s.db, async (trx) => {
+        await s.adapter.lock(trx, 'audit');
+        await trx.insertInto('things').values({ name: 'kept', n: 2 }).execute();
+      });
+      await assert.rejects(
+        s.adapter.writeTransaction(s.db, async (trx) => {
+          await trx.insertInto('things').values({ name: 'lost', n: 3 }).execute();
+          throw new Error('work failed');
+        }),
+        /work failed/,
+      );
+      assert.equal(await count(), n + 1);
+    });
+
     it('a prepared lookup finds rows by key', async (t) => {
       if (!d.fresh) return skipDialect(t, d);
       const lookup = s.adapter.preparedLookup<{ id: number; n: number }>(
@@ -136,3 +154,23 @@ for (const d of dialectCases()) {
     });
   });
 }
+
+describe('storage errors', () => {
+  it('an unsupported URL or schema name is a coded storage error (the password not shown)', async () => {
+    await assert.rejects(openStorage('mysql://u:secret@h/db'), (e: unknown) => {
+      assert.ok(e instanceof StorageError);
+      assert.equal(e.symbol, 'DATABASE_URL_UNSUPPORTED');
+      assert.match(e.message, /unsupported database URL/);
+      assert.doesNotMatch(e.message, /secret/);
+      return true;
+    });
+    await assert.rejects(
+      openStorage('postgres://u@127.0.0.1:1/db', { schema: 'Bad-Name' }),
+      (e: unknown) => e instanceof StorageError && e.symbol === 'SCHEMA_NAME_INVALID',
+    );
+    assert.throws(
+      () => storageOf({} as never),
+      (e: unknown) => e instanceof StorageError && e.code === '502',
+    );
+  });
+});

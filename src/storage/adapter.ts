@@ -48,6 +48,12 @@ export interface DialectAdapter {
   /** For messages and diagnostics only — behaviour belongs in the methods below. */
   readonly kind: DialectKind;
 
+  /**
+   * A transaction that writes from its start (SQLite: BEGIN IMMEDIATE, so a read-then-write such as the
+   * audit chain never fails to upgrade its lock; PostgreSQL: an ordinary transaction).
+   */
+  writeTransaction<T>(db: AnyDb, work: (trx: AnyTransaction) => Promise<T>): Promise<T>;
+
   /** Takes the named writer lock for the rest of `trx`. */
   lock(trx: AnyTransaction, name: LockName): Promise<void>;
 

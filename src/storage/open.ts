@@ -8,6 +8,7 @@ import { dirname } from 'node:path';
 import pg from 'pg';
 import type { DialectAdapter, DialectKind } from './adapter.ts';
 import { PostgresAdapter } from './postgres-adapter.ts';
+import { StorageError } from './errors.ts';
 import { SqliteAdapter } from './sqlite-adapter.ts';
 import { startCheckpointer } from './sqlite-checkpointer.ts';
 
@@ -66,7 +67,7 @@ const opened = new WeakMap<object, unknown>();
 /** The storage a Kysely instance was opened as (for code handed only the Kysely instance). */
 export function storageOf<DB>(db: Kysely<DB>): Storage<DB> {
   const s = opened.get(db);
-  if (!s) throw new Error('storageOf: this Kysely instance was not opened by src/storage (openStorage)');
+  if (!s) throw new StorageError('STORAGE_UNKNOWN');
   return s as Storage<DB>;
 }
 
@@ -100,7 +101,8 @@ async function openPostgres<DB>(url: string, opts: StorageOptions): Promise<Stor
   const u = new URL(url);
   const schema = opts.schema ?? (u.searchParams.get('schema') || undefined);
   u.searchParams.delete('schema');
-  if (schema && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`bad schema name ${schema}`);
+  if (schema && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema))
+    throw new StorageError('SCHEMA_NAME_INVALID', { detail: `bad schema name ${schema}` });
   const pool = new pg.Pool({
     connectionString: u.toString(),
     max: 10,
@@ -124,9 +126,9 @@ export async function openStorage<DB>(url: string, opts: StorageOptions = {}): P
   else if (url.startsWith('postgres://') || url.startsWith('postgresql://'))
     s = await openPostgres<DB>(url, opts);
   else
-    throw new Error(
-      `unsupported database URL (use sqlite:PATH or postgres://…): ${describeDatabaseUrl(url)}`,
-    );
+    throw new StorageError('DATABASE_URL_UNSUPPORTED', {
+      detail: `use sqlite:PATH or postgres://…: ${describeDatabaseUrl(url)}`,
+    });
   opened.set(s.db, s);
   return s;
 }

@@ -9,6 +9,7 @@
 // counts the transaction's own rows; it samples a fixed number of rows, so each costs about the same.
 import { sql } from 'kysely';
 import type { AnyTransaction, PlannerStatistics } from './adapter.ts';
+import { StorageError } from './errors.ts';
 
 /** Below this many added rows a stale plan costs less than an ANALYZE. */
 const MIN_ROWS = 20_000;
@@ -41,7 +42,7 @@ export class PostgresPlannerStatistics implements PlannerStatistics {
           from pg_class c left join pg_stat_user_tables s on s.relid = c.oid
           where c.oid = to_regclass(${table})`.execute(trx)
       ).rows[0];
-      if (!row) throw new Error(`planner statistics: no table ${table}`);
+      if (!row) throw new StorageError('COLUMN_UNKNOWN', { detail: `planner statistics: no table ${table}` });
       const stale = row.reltuples < 0 || (row.modified ?? 0) > Math.max(1000, row.reltuples / 5);
       stats.known.set(table, { analysed: Math.max(row.reltuples, 0), added: 0 });
       if (stale) await stats.analyse(table);

@@ -3,6 +3,7 @@
 import { sql } from 'kysely';
 import type pg from 'pg';
 import { LOCKS } from './adapter.ts';
+import { StorageError } from './errors.ts';
 import type {
   AnyDb,
   AnyTransaction,
@@ -21,6 +22,10 @@ export class PostgresAdapter implements DialectAdapter {
 
   constructor(readonly pool: pg.Pool) {}
 
+  async writeTransaction<T>(db: AnyDb, work: (trx: AnyTransaction) => Promise<T>): Promise<T> {
+    return db.transaction().execute(work);
+  }
+
   /** A transaction-level advisory lock: released by the commit or rollback. */
   async lock(trx: AnyTransaction, name: LockName): Promise<void> {
     await sql`select pg_advisory_xact_lock(${sql.lit(LOCKS[name])})`.execute(trx);
@@ -36,7 +41,7 @@ export class PostgresAdapter implements DialectAdapter {
     const types = await this.typesOf(trx, table);
     const arrays = cols.map((c) => {
       const t = types.get(c);
-      if (!t) throw new Error(`insertRows: no column ${table}.${c}`);
+      if (!t) throw new StorageError('COLUMN_UNKNOWN', { detail: `insertRows: no column ${table}.${c}` });
       return sql`${rows.map((r) => (r as Record<string, unknown>)[c] ?? null)}::${sql.raw(t)}[]`;
     });
     await sql`insert into ${sql.table(table)} (${sql.join(cols.map((c) => sql.ref(c)))})

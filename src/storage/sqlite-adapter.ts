@@ -2,6 +2,7 @@
 // better-sqlite3 handle with cached prepared statements: it is the same connection Kysely uses, and Kysely
 // holds that connection for the whole transaction, so nothing else can interleave.
 import BetterSqlite3 from 'better-sqlite3';
+import { sql } from 'kysely';
 import type {
   AnyDb,
   AnyTransaction,
@@ -50,6 +51,21 @@ export class SqliteAdapter implements DialectAdapter {
     let st = this.statements.get(text);
     if (!st) this.statements.set(text, (st = this.raw.prepare(text)));
     return st;
+  }
+
+  /** BEGIN IMMEDIATE on Kysely's connection: the write lock is taken at the start, not at the first write. */
+  async writeTransaction<T>(db: AnyDb, work: (trx: AnyTransaction) => Promise<T>): Promise<T> {
+    return db.connection().execute(async (conn) => {
+      await sql`begin immediate`.execute(conn);
+      try {
+        const out = await work(conn as unknown as AnyTransaction);
+        await sql`commit`.execute(conn);
+        return out;
+      } catch (err) {
+        await sql`rollback`.execute(conn);
+        throw err;
+      }
+    });
   }
 
   /** Nothing to take: SQLite has one writer per database file, and Kysely one connection per process. */

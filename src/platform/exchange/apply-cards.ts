@@ -13,6 +13,21 @@ function countEffects(ctx: ApplyContext, versions: object): void {
   ctx.stats.listEntries += Object.keys(versions).length;
 }
 
+/** The stored card of a record when the sender's region owns it; else reports why not. */
+function ownCard(
+  ctx: ApplyContext,
+  byKey: Map<string, StoredCard>,
+  line: number,
+  v: Batch[number]['values'],
+): StoredCard | undefined {
+  const cur = byKey.get(`${v.cardNo}|${v.chipSerial}`);
+  if (!cur) ctx.report(issue(line, 'CARD_NOT_FOUND', 'chipSerial'));
+  else if (!owns(ctx, cur.app_city_code))
+    ctx.report(issue(line, 'RECORD_REGION', 'cardNo', `card of region ${cur.app_city_code}`));
+  else return cur;
+  return undefined;
+}
+
 // ---------- KXX: card information ----------
 
 export async function applyCards(ctx: ApplyContext, batch: Batch): Promise<void> {
@@ -123,15 +138,8 @@ export async function applyBlacklist(ctx: ApplyContext, batch: Batch): Promise<v
       ctx.report(issue(line, 'OP', 'status', `op ${v.op} with status ${v.status}`));
       continue;
     }
-    const cur = byKey.get(`${v.cardNo}|${v.chipSerial}`);
-    if (!cur) {
-      ctx.report(issue(line, 'CARD_NOT_FOUND', 'chipSerial'));
-      continue;
-    }
-    if (!owns(ctx, cur.app_city_code)) {
-      ctx.report(issue(line, 'RECORD_REGION', 'cardNo', `card of region ${cur.app_city_code}`));
-      continue;
-    }
+    const cur = ownCard(ctx, byKey, line, v);
+    if (!cur) continue;
     if (cur.status === v.status) {
       ctx.stats.unchanged++;
       continue;
@@ -156,15 +164,8 @@ export async function applyBlacklist(ctx: ApplyContext, batch: Batch): Promise<v
 export async function applyWhitelist(ctx: ApplyContext, batch: Batch): Promise<void> {
   const { byKey } = await cardsOf(ctx, batch);
   for (const { line, values: v } of batch) {
-    const cur = byKey.get(`${v.cardNo}|${v.chipSerial}`);
-    if (!cur) {
-      ctx.report(issue(line, 'CARD_NOT_FOUND', 'chipSerial'));
-      continue;
-    }
-    if (!owns(ctx, cur.app_city_code)) {
-      ctx.report(issue(line, 'RECORD_REGION', 'cardNo', `card of region ${cur.app_city_code}`));
-      continue;
-    }
+    const cur = ownCard(ctx, byKey, line, v);
+    if (!cur) continue;
     if (!CARD_STATUS[cur.status]!.lists.includes('W')) {
       ctx.report(
         issue(

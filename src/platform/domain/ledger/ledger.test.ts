@@ -13,7 +13,7 @@ import { openDatabase } from '../../storage/db.ts';
 import type { PlatformDb } from '../../storage/db.ts';
 import type { CardTable } from '../../storage/schema.ts';
 import { CardLedger, EMPTY_LIST_VERSION, headVersion, reachable, seqOfVersion } from './index.ts';
-import type { Actor } from './index.ts';
+import type { Actor, LedgerCard } from './index.ts';
 
 const clockAt = (iso: string): Clock & { t: number } => ({
   t: Date.parse(iso),
@@ -29,8 +29,6 @@ function card(no: number, status = '30'): Insertable<CardTable> {
     card_no: `C${no}`,
     chip_serial: `S${no}`,
     resident_id: 1,
-    card_factor: null,
-    security_code: null,
     card_type: '1',
     spec_version: '1.0',
     issuer_org_code: 'ORG',
@@ -39,10 +37,7 @@ function card(no: number, status = '30'): Insertable<CardTable> {
     valid_until: '20360601',
     app_city_code: '610100',
     card_form: '1',
-    bank_account_masked: null,
-    payment_methods: null,
     status,
-    status_reason: null,
     status_time: '20260601100000',
     created_at: '2026-06-01T02:00:00.000Z',
     updated_at: '2026-06-01T02:00:00.000Z',
@@ -66,20 +61,7 @@ for (const d of dialectCases()) {
           id_no: '610102199001011234',
           name: '张三',
           sex: '1',
-          nation: null,
           birth_date: '19900101',
-          health_record_no: null,
-          ncms_no: null,
-          phone1: null,
-          phone2: null,
-          address1_type: null,
-          address1: null,
-          address2_type: null,
-          address2: null,
-          contacts_json: null,
-          education: null,
-          marital: null,
-          occupation: null,
           region_code: '610102',
           created_at: '2026-06-01T02:00:00.000Z',
           updated_at: '2026-06-01T02:00:00.000Z',
@@ -167,14 +149,7 @@ for (const d of dialectCases()) {
         const v = await ledger.queueCard(card(3));
         assert.deepEqual(v, { W: '20260601.0003' });
         await ledger.flush();
-        const [stored] = await ledger.selectIn<{
-          id: number;
-          card_no: string;
-          chip_serial: string;
-          resident_id: number;
-          app_city_code: string;
-          status: string;
-        }>(
+        const [stored] = await ledger.selectIn<LedgerCard>(
           'cards',
           ['id', 'card_no', 'chip_serial', 'resident_id', 'app_city_code', 'status'],
           [['card_no', ['C3']]],

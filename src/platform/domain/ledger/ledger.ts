@@ -9,7 +9,13 @@
 import type { Insertable, Kysely, Transaction, Updateable } from 'kysely';
 import type { Clock } from '../../../base/runtime.ts';
 import type { DialectAdapter, PlannerStatistics } from '../../../storage/index.ts';
-import type { CardOperationTable, CardTable, Database, ResidentTable } from '../../storage/schema.ts';
+import type {
+  CardOperationTable,
+  CardTable,
+  Database,
+  ListChangeTable,
+  ResidentTable,
+} from '../../storage/schema.ts';
 import { toWireDate } from '../format.ts';
 import { listEffects } from '../lifecycle.ts';
 import { stepOp } from './transitions.ts';
@@ -56,16 +62,10 @@ export interface OperationInput {
 }
 
 /** A list change before its version is allocated. */
-export interface ListChangeInput {
+export type ListChangeInput = Omit<Insertable<ListChangeTable>, 'version' | 'list_type' | 'op'> & {
   list_type: ListType;
   op: 'A' | 'D';
-  card_no: string;
-  chip_serial: string;
-  status: string;
-  reason_code: string | null;
-  effective_time: string;
-  app_city_code: string;
-}
+};
 
 export interface StatusChange {
   reason: string | null;
@@ -232,12 +232,7 @@ export class CardLedger {
     values: Insertable<CardTable>,
     log: Omit<OperationInput, 'card' | 'from' | 'to' | 'opType'> & { opType?: string },
   ): Promise<CardRow> {
-    const ins = await this.trx.insertInto('cards').values(values).returning('id').executeTakeFirstOrThrow();
-    const card = (await this.trx
-      .selectFrom('cards')
-      .selectAll()
-      .where('id', '=', ins.id)
-      .executeTakeFirstOrThrow()) as CardRow;
+    const card = (await this.insertAndRead('cards', values)) as CardRow;
     await this.logOperation({ opType: '01', ...log, card, from: null, to: card.status });
     await this.listEffects(card, undefined, card.status, null, log.opTime);
     return card;
@@ -251,27 +246,14 @@ export class CardLedger {
 
   /** Changes columns of a card other than its status (updated_at is set here). */
   async updateCard(id: number, set: Updateable<CardTable>): Promise<void> {
-    await this.trx
-      .updateTable('cards')
-      .set({ ...set, updated_at: this.nowIso() })
-      .where('id', '=', id)
-      .execute();
+    await this.update('cards', id, set);
   }
 
   // ---------- holders ----------
 
   /** A new card holder, now (online). */
   async createResident(values: Insertable<ResidentTable>): Promise<ResidentRow> {
-    const ins = await this.trx
-      .insertInto('residents')
-      .values(values)
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    return (await this.trx
-      .selectFrom('residents')
-      .selectAll()
-      .where('id', '=', ins.id)
-      .executeTakeFirstOrThrow()) as ResidentRow;
+    return (await this.insertAndRead('residents', values)) as ResidentRow;
   }
 
   /** A new card holder from a file: written with the next `flush()` (bulk insert). */
@@ -281,11 +263,7 @@ export class CardLedger {
 
   /** Changes a holder's columns (updated_at is set here). */
   async updateResident(id: number, set: Updateable<ResidentTable>): Promise<void> {
-    await this.trx
-      .updateTable('residents')
-      .set({ ...set, updated_at: this.nowIso() })
-      .where('id', '=', id)
-      .execute();
+    await this.update('residents', id, set);
   }
 
   // ---------- operations log ----------
@@ -324,6 +302,35 @@ export class CardLedger {
     await this.insertRows('cards', cards);
     await this.insertRows('list_changes', lists);
     await this.planner?.refresh();
+  }
+
+  /** Inserts one row and reads it back whole (ids and defaults as stored). */
+  private async insertAndRead<T extends 'cards' | 'residents'>(
+    table: T,
+    values: Insertable<Database[T]>,
+  ): Promise<unknown> {
+    const ins = await this.trx
+      .insertInto(table as 'cards')
+      .values(values as Insertable<CardTable>)
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return this.trx
+      .selectFrom(table as 'cards')
+      .selectAll()
+      .where('id', '=', ins.id)
+      .executeTakeFirstOrThrow();
+  }
+
+  private async update<T extends 'cards' | 'residents'>(
+    table: T,
+    id: number,
+    set: Updateable<Database[T]>,
+  ): Promise<void> {
+    await this.trx
+      .updateTable(table as 'cards')
+      .set({ ...(set as Updateable<CardTable>), updated_at: this.nowIso() })
+      .where('id', '=', id)
+      .execute();
   }
 
   private async insertRows<T extends BulkTable>(table: T, rows: Insertable<Database[T]>[]): Promise<void> {
