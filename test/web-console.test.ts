@@ -193,7 +193,11 @@ describe('web console in Chromium', { timeout: 120_000 }, () => {
     await page.getByLabel('分组方式').selectOption({ label: '按地区' });
     await page.getByRole('button', { name: '查询' }).click();
     const out = page.locator('section.output');
-    await out.locator('tbody tr').first().waitFor();
+    // the previous query's rows (by operation type) stay until the new answer renders: wait for a region row
+    await out
+      .locator('tbody tr', { hasText: /（61\d{4}）/ })
+      .first()
+      .waitFor();
     const rows = await out.locator('tbody tr').allInnerTexts();
     assert.ok(
       rows.some((r) => /陕西省\S*（61\d{4}）\s+[1-9]/.test(r)),
