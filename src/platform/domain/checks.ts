@@ -1,0 +1,54 @@
+// Checks shared by several operations: the caller's region, the holder's ID number, a card by (number, chip).
+import type { Kysely, Transaction } from 'kysely';
+import type { Clock } from '../../base/runtime.ts';
+import { RhcError } from '../errors.ts';
+import type { Database } from '../storage/schema.ts';
+import { checkIdNumber } from './id-check.ts';
+import { mayTouchRegion } from './institutions.ts';
+import type { Caller } from './institutions.ts';
+import type { CardRow } from './ledger/index.ts';
+
+/** Refuses (1011) a change to data of a region the caller does not serve. */
+export function checkRegion(caller: Caller, region: string): void {
+  if (!mayTouchRegion(caller, region))
+    throw new RhcError('NOT_PERMITTED', {
+      detail: `institution ${caller.institutionCode} (region ${caller.regionCode}) may not change data of region ${region}`,
+    });
+}
+
+/** For a citizen ID (type 01): GB 11643 check digit, and sex / birth date agreeing with the number. */
+export function checkHolderId(
+  clock: Clock,
+  f: { idType: string; idNo: string; sex?: string | undefined; birthDate?: string | undefined },
+  field = 'idNo',
+): void {
+  if (f.idType !== '01') return;
+  const c = checkIdNumber(f.idNo, clock.now());
+  if (!c.valid)
+    throw new RhcError(c.errorCode === '2002' ? 'ID_LOWERCASE_X' : 'ID_CHECK_DIGIT', {
+      field,
+      detail: c.reason,
+    });
+  if (f.birthDate !== undefined && f.birthDate !== c.birthDate)
+    throw new RhcError('ID_INCONSISTENT', { field: 'birthDate' });
+  if (f.sex !== undefined && (f.sex === '1' || f.sex === '2') && f.sex !== c.sex)
+    throw new RhcError('ID_INCONSISTENT', { field: 'sex' });
+}
+
+/** The card with this number and chip serial: CARD_NOT_FOUND (number unknown) or CHIP_MISMATCH. */
+export async function findCard(
+  db: Kysely<Database> | Transaction<Database>,
+  cardNo: string,
+  chip: string,
+  chipField = 'chipSerial',
+): Promise<CardRow> {
+  const rows = (await db
+    .selectFrom('cards')
+    .selectAll()
+    .where('card_no', '=', cardNo)
+    .execute()) as CardRow[];
+  if (rows.length === 0) throw new RhcError('CARD_NOT_FOUND', { field: 'cardNo' });
+  const card = rows.find((r) => r.chip_serial === chip);
+  if (!card) throw new RhcError('CHIP_MISMATCH', { field: chipField });
+  return card;
+}
