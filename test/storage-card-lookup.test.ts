@@ -15,7 +15,7 @@ describe('card lookup (SQLite, file-backed)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'rhc-lookup-'));
     const path = join(dir, 'p.db');
     const p = await openDatabase(`sqlite:${path}`);
-    const lookup = createCardLookup(p, path);
+    const lookup = createCardLookup(p);
     try {
       await bulkLoad(p, 50, { seed: 2, today: '20260601', now: '2026-06-01T02:00:00.000Z' });
       const card = await p.db

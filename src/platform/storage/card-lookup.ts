@@ -30,7 +30,7 @@ const SQL = `select c.id, c.card_no, c.chip_serial, c.resident_id, c.security_co
 
 export type CardLookup = PreparedLookup<CardWithHolder>;
 
-/** `_sqlitePath` is ignored (the adapter knows its file); kept until every caller passes only `p`. */
-export function createCardLookup(p: PlatformDb, _sqlitePath?: string): CardLookup {
+/** The prepared card-with-holder lookup of `p` (close it with the service). */
+export function createCardLookup(p: PlatformDb): CardLookup {
   return p.adapter.preparedLookup<CardWithHolder>('rhc_card_lookup', (param) => `${SQL}${param}`);
 }
