@@ -131,8 +131,8 @@ export const VerifyCardResponse = z.object({
   statusReason: z.string().optional(),
   validUntil: wireDate,
   onBlacklist: z.boolean(),
-  holder: Holder,
-  mainIndex: z.string(),
+  holder: Holder.optional().describe('only for roles whose job needs the holder (province, city, hospital)'),
+  mainIndex: z.string().optional(),
 });
 
 // 4 RHC_C0004
@@ -353,10 +353,14 @@ export const UpdateCardRequest = z.strictObject({
 });
 export const UpdateCardResponse = z.object({ cardRewrite: CardRewrite, status: statusCode });
 
-/** The ten interfaces: business code, SOAP operation, REST path, schemas. */
+/**
+ * The ten interfaces: business code, SOAP operation, REST path, schemas; `writes`: the interface changes
+ * data (idempotent by its serial number; an envelope msgGuid replays its first answer).
+ */
 export const INTERFACES = [
   {
     code: 'RHC_C0001',
+    writes: false,
     op: 'AuthenticateInstitution',
     path: '/auth/token',
     zh: '接入机构身份认证',
@@ -365,6 +369,7 @@ export const INTERFACES = [
   },
   {
     code: 'RHC_C0002',
+    writes: false,
     op: 'VerifyIdNumber',
     path: '/residents/verify-id',
     zh: '身份证验证',
@@ -373,6 +378,7 @@ export const INTERFACES = [
   },
   {
     code: 'RHC_C0003',
+    writes: false,
     op: 'VerifyCard',
     path: '/cards/verify',
     zh: '卡验证',
@@ -381,6 +387,7 @@ export const INTERFACES = [
   },
   {
     code: 'RHC_C0004',
+    writes: true,
     op: 'SyncCardIssuance',
     path: '/cards/issuance',
     zh: '发卡同步',
@@ -389,6 +396,7 @@ export const INTERFACES = [
   },
   {
     code: 'RHC_C0005',
+    writes: true,
     op: 'SyncCardStatus',
     path: '/cards/status',
     zh: '卡状态同步',
@@ -397,6 +405,7 @@ export const INTERFACES = [
   },
   {
     code: 'RHC_C0006',
+    writes: true,
     op: 'SyncCardReplacement',
     path: '/cards/replacement',
     zh: '补换卡同步',
@@ -405,6 +414,7 @@ export const INTERFACES = [
   },
   {
     code: 'RHC_C0007',
+    writes: false,
     op: 'GetBlacklist',
     path: '/lists/query',
     zh: '黑名单下发',
@@ -413,6 +423,7 @@ export const INTERFACES = [
   },
   {
     code: 'RHC_C0008',
+    writes: true,
     op: 'GetCardOperationStatistics',
     path: '/statistics/card-operations',
     zh: '卡操作统计',
@@ -421,6 +432,7 @@ export const INTERFACES = [
   },
   {
     code: 'RHC_C0009',
+    writes: true,
     op: 'UpdateResident',
     path: '/residents/update',
     zh: '修改居民信息',
@@ -429,6 +441,7 @@ export const INTERFACES = [
   },
   {
     code: 'RHC_C0010',
+    writes: true,
     op: 'UpdateCard',
     path: '/cards/update',
     zh: '修改卡信息',

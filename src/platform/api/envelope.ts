@@ -131,13 +131,11 @@ export async function registerGateway(
       } catch (err) {
         throw new RhcError('MESSAGE_PARSE', { field: 'biz_content', cause: err });
       }
-      const run = async () => {
-        const input = parseInput(def.req, body);
-        const caller = await callerFor(svc, def.code, env.token, inst.code);
-        return svc.dispatch(def.code, caller, input);
-      };
+      const input = parseInput(def.req, body);
+      const caller = await callerFor(svc, def.code, env.token, inst.code);
+      const run = () => svc.dispatch(def.code, caller, input);
       const out = env.msg_guid
-        ? await svc.onceByMessage(inst.code, env.msg_guid, digest.toUpperCase(), run)
+        ? await svc.onceByMessage(caller, def.code, { guid: env.msg_guid, digest: digest.toUpperCase() }, run)
         : await run();
       const json = JSON.stringify(out);
       return answer({
@@ -182,15 +180,8 @@ export function soapInvokeHandler(svc: PlatformService, clock: Clock) {
       const input = parseInput(def.req, coerce(rawBody === undefined ? {} : rawBody, schemas.req));
       const caller = await callerFor(svc, def.code, str('token'), orgCode);
       const run = () => svc.dispatch(def.code, caller, input);
-      const out =
-        def.code === 'RHC_C0001'
-          ? await run()
-          : await svc.onceByMessage(
-              orgCode,
-              msgGuid,
-              sm3Hex(headerXml.replace(/<token>[^<]*<\/token>/, '') + bodyXml).toUpperCase(),
-              run,
-            );
+      const digest = sm3Hex(headerXml.replace(/<token>[^<]*<\/token>/, '') + bodyXml).toUpperCase();
+      const out = await svc.onceByMessage(caller, def.code, { guid: msgGuid, digest }, run);
       return `<response><resultCode>0000</resultCode><result>success</result><desc/>${toXml(out, schemas.res, '')}</response>`;
     } catch (err) {
       const p = toProblem(err);

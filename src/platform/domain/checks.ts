@@ -6,7 +6,7 @@ import type { Database } from '../storage/schema.ts';
 import { checkIdNumber } from './id-check.ts';
 import { mayTouchRegion } from './institutions.ts';
 import type { Caller } from './institutions.ts';
-import type { CardRow } from './ledger/index.ts';
+import type { CardRow, ResidentRow } from './ledger/index.ts';
 
 /** Refuses (1011) a change to data of a region the caller does not serve. */
 export function checkRegion(caller: Caller, region: string): void {
@@ -33,6 +33,25 @@ export function checkHolderId(
     throw new RhcError('ID_INCONSISTENT', { field: 'birthDate' });
   if (f.sex !== undefined && (f.sex === '1' || f.sex === '2') && f.sex !== c.sex)
     throw new RhcError('ID_INCONSISTENT', { field: 'sex' });
+}
+
+/**
+ * The region a holder's demographics belong to: the city of the holder's live card (the newest card that is
+ * not cancelled), else the region that registered the holder. One rule for online and exchange changes.
+ */
+export async function holderRegion(
+  db: Kysely<Database> | Transaction<Database>,
+  r: Pick<ResidentRow, 'id' | 'region_code'>,
+): Promise<string> {
+  const live = await db
+    .selectFrom('cards')
+    .select('app_city_code')
+    .where('resident_id', '=', r.id)
+    .where('status', '<>', '90')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return live?.app_city_code ?? r.region_code;
 }
 
 /** The card with this number and chip serial: CARD_NOT_FOUND (number unknown) or CHIP_MISMATCH. */

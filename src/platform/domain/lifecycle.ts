@@ -65,6 +65,7 @@ export const OP_TYPES: Readonly<Record<string, { zh: string; en: string }>> = {
   production: { zh: '制卡流程', en: 'production step' },
   handout: { zh: '发放', en: 'hand out' },
   expire: { zh: '到期失效', en: 'expiry' },
+  newcard: { zh: '补换卡新卡', en: 'new card of a reissue or replacement' },
 };
 
 /** Status change reasons of §5.2 (code table `card-status-reason`): code → Chinese label. */

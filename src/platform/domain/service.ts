@@ -12,7 +12,7 @@ import type { Database } from '../storage/schema.ts';
 import { AuditTrail } from './audit.ts';
 import type { DomainContext } from './context.ts';
 import { expireCards } from './expiry-sweep.ts';
-import { onceByMessage } from './idempotency.ts';
+import { DEFAULT_REPLAY_WINDOW_DAYS, onceByMessage, purgeIdempotency } from './idempotency.ts';
 import { InstitutionRegistry } from './institutions.ts';
 import type { Caller } from './institutions.ts';
 import * as op from './operations/index.ts';
@@ -28,6 +28,8 @@ export interface ServiceOptions {
   flushIntervalMs?: number;
   /** Period of the expiry sweep in ms (active cards past valid_until → 60); unset = no timer. */
   expiryIntervalMs?: number;
+  /** Days an idempotency answer is kept for retries (default 7; purged by the expiry sweep's timer). */
+  replayWindowDays?: number;
 }
 
 export class PlatformService {
@@ -51,7 +53,11 @@ export class PlatformService {
       this.timer.unref();
     }
     if (o.expiryIntervalMs) {
-      const sweep = () => void this.expireCards().catch((e) => console.error('rhc: expiry sweep failed', e));
+      const days = o.replayWindowDays ?? DEFAULT_REPLAY_WINDOW_DAYS;
+      const sweep = () =>
+        void this.expireCards()
+          .then(() => purgeIdempotency(this.ctx, days))
+          .catch((e) => console.error('rhc: expiry sweep failed', e));
       this.expiryTimer = setInterval(sweep, o.expiryIntervalMs);
       this.expiryTimer.unref();
       setImmediate(sweep); // once at start: a platform that was down over midnight catches up
@@ -90,14 +96,19 @@ export class PlatformService {
     return expireCards(this.ctx, o);
   }
 
-  /** Envelope-level idempotency (§2.3 msgGuid): see idempotency.ts. */
+  /** Envelope-level idempotency (§2.3 msgGuid) of writes, per user, after the permission check: idempotency.ts. */
   onceByMessage<T>(
-    institutionCode: string,
-    msgGuid: string,
-    digest: string,
+    caller: Caller | undefined,
+    code: string,
+    msg: { guid: string; digest: string },
     work: () => Promise<T>,
   ): Promise<T> {
-    return onceByMessage(this.ctx, institutionCode, msgGuid, digest, work);
+    return onceByMessage(this.ctx, caller, code, msg, work);
+  }
+
+  /** Forgets idempotency answers older than `days` (the replay window); returns how many. */
+  purgeIdempotency(days = DEFAULT_REPLAY_WINDOW_DAYS): Promise<number> {
+    return purgeIdempotency(this.ctx, days);
   }
 
   // the ten interfaces, typed (tests and in-process callers); bindings go through dispatch

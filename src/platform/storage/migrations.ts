@@ -1,6 +1,7 @@
 // The platform's versioned migrations, applied on every start by the runner of src/storage (Kysely's
 // Migrator; its table `kysely_migration` records what ran). Add a new entry with the next number; never
 // edit an applied one.
+import { sql } from 'kysely';
 import type { Kysely, Migration } from 'kysely';
 import type { DialectAdapter, Migrations } from '../../storage/index.ts';
 
@@ -250,12 +251,26 @@ function v005OperationSource(): Migration {
   };
 }
 
+/**
+ * Idempotency answers are purged after the replay window (index on their age). Envelope answers stored
+ * before answers were scoped per user and limited to writes may hold tokens and holder data: dropped.
+ */
+function v006IdempotencyAge(): Migration {
+  return {
+    async up(db: Db) {
+      await db.schema.createIndex('idempotency_created_at').on('idempotency').column('created_at').execute();
+      await sql`delete from idempotency where business_code = 'MSG'`.execute(db);
+    },
+  };
+}
+
 export const platformMigrations: Migrations = (a) => ({
   '001_initial': v001(a),
   '002_exchange': v002Exchange(a),
   '003_user_roles': v003UserRoles(),
   '004_expiry_index': v004ExpiryIndex(),
   '005_operation_source': v005OperationSource(),
+  '006_idempotency_age': v006IdempotencyAge(),
 });
 
 export { appliedMigrations } from '../../storage/index.ts';

@@ -7,7 +7,7 @@ import { RhcError } from '../../errors.ts';
 import { auditLater, nowParts } from '../context.ts';
 import type { DomainContext } from '../context.ts';
 import { writeOnce } from '../idempotency.ts';
-import { assertPermitted, regionPrefix } from '../institutions.ts';
+import { assertPermitted, mayTouchRegion, regionPrefix } from '../institutions.ts';
 import type { Caller } from '../institutions.ts';
 import { OP_TYPES } from '../lifecycle.ts';
 
@@ -32,6 +32,7 @@ async function report(
   for (const [i, r] of input.rows.entries())
     if (!(r.opType in OP_TYPES)) throw new RhcError('FIELD_FORMAT', { field: `rows.${i}.opType` });
   const rows = input.rows;
+  await checkReportedOrgs(ctx, caller, rows);
   return writeOnce(
     ctx,
     caller,
@@ -66,6 +67,33 @@ async function report(
     },
     (o) => `report rows:${o.accepted}`,
   );
+}
+
+/**
+ * A reporter reports only for organisations of its own region: a registered institution of another region
+ * is refused (unregistered organisations — hospitals known only to the city — count as the reporter's).
+ */
+async function checkReportedOrgs(
+  ctx: DomainContext,
+  caller: Caller,
+  rows: NonNullable<C.StatisticsInput['rows']>,
+): Promise<void> {
+  if (caller.role === 'province') return;
+  const codes = [...new Set(rows.map((r) => r.orgCode))];
+  const known = await ctx.db
+    .selectFrom('institutions')
+    .select(['code', 'region_code'])
+    .where('code', 'in', codes)
+    .execute();
+  const regionOf = new Map(known.map((k) => [k.code, k.region_code]));
+  for (const [i, r] of rows.entries()) {
+    const region = regionOf.get(r.orgCode);
+    if (region !== undefined && !mayTouchRegion(caller, region))
+      throw new RhcError('NOT_PERMITTED', {
+        field: `rows.${i}.orgCode`,
+        detail: `${r.orgCode} is an institution of region ${region}, outside the reporter's region`,
+      });
+  }
 }
 
 type Group = 'org' | 'region' | 'day' | 'op';

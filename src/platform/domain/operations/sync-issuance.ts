@@ -133,7 +133,8 @@ async function holderOf(
     education: null,
     marital: null,
     occupation: null,
-    region_code: h.idType === '01' ? h.idNo.slice(0, 6) : c.appCityCode,
+    // the region of the city that registered the holder, as an exchange import records it (apply-holders.ts)
+    region_code: c.appCityCode,
     created_at: at,
     updated_at: at,
   });

@@ -65,7 +65,8 @@ export async function syncReplacement(
           created_at: at,
           updated_at: at,
         },
-        { ...step, reason: input.reasonCode, detail: `${opType} new card` },
+        // logged as the replacement's new card, not as an issuance (01): issue counts exclude replacements
+        { ...step, opType: 'newcard', reason: input.reasonCode, detail: `${opType} new card` },
       );
       return {
         oldStatus: '90',

@@ -7,6 +7,8 @@ import type { CardTable } from '../../storage/schema.ts';
 import { checkRegion, findCard } from '../checks.ts';
 import { nowParts } from '../context.ts';
 import type { DomainContext } from '../context.ts';
+import { CARD_FIELDS_BY_ROLE } from '../field-policy.ts';
+import type { CardField } from '../field-policy.ts';
 import { parseWireTime } from '../format.ts';
 import { writeOnce } from '../idempotency.ts';
 import { assertPermitted } from '../institutions.ts';
@@ -24,6 +26,18 @@ export async function updateCard(
   if (Object.keys(ch).length === 0) throw new RhcError('FIELD_MISSING', { field: 'changes' });
   if (ch.validUntil && !parseWireTime(`${ch.validUntil}000000`))
     throw new RhcError('FIELD_FORMAT', { field: 'changes.validUntil' });
+  if (ch.validUntil && ch.validUntil < nowParts(ctx.clock).date)
+    throw new RhcError('FIELD_FORMAT', {
+      field: 'changes.validUntil',
+      detail: 'a validity date in the past',
+    });
+  const mayChange = CARD_FIELDS_BY_ROLE[caller.role];
+  for (const k of Object.keys(ch) as CardField[])
+    if (!mayChange.includes(k))
+      throw new RhcError('NOT_PERMITTED', {
+        field: `changes.${k}`,
+        detail: `an institution of role ${caller.role} may not change ${k}`,
+      });
   const out = await writeOnce(
     ctx,
     caller,
@@ -55,7 +69,9 @@ export async function updateCard(
         to: card.status,
         detail: Object.keys(ch).join(','),
       });
-      if (card.status === '60' && ch.validUntil && ch.validUntil >= nowParts(ctx.clock).date)
+      // only a card that ran out of validity (reason 08 到期, or none given) comes back with a new validity;
+      // a card made invalid for another reason (e.g. 06 死亡) stays 60 (§5.2)
+      if (card.status === '60' && (card.status_reason ?? '08') === '08' && ch.validUntil)
         await ledger.transition(card, '30', { ...step, reason: '05', opType: '11' });
       // EF05 items (card type, issuer) are written only at personalisation; EF08 items at a terminal
       const rewrite: Rewrite =

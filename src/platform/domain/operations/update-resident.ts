@@ -4,7 +4,7 @@ import type { Updateable } from 'kysely';
 import type * as C from '../../contracts.ts';
 import { RhcError } from '../../errors.ts';
 import type { ResidentTable } from '../../storage/schema.ts';
-import { checkHolderId, checkRegion } from '../checks.ts';
+import { checkHolderId, checkRegion, holderRegion } from '../checks.ts';
 import type { DomainContext } from '../context.ts';
 import { writeOnce } from '../idempotency.ts';
 import { assertPermitted } from '../institutions.ts';
@@ -56,7 +56,7 @@ export async function updateResident(
         : q.where('id_type', '=', input.idType!).where('id_no', '=', input.idNo!);
       const r = (await q.executeTakeFirst()) as ResidentRow | undefined;
       if (!r) throw new RhcError('RESIDENT_NOT_FOUND', { field: input.mainIndex ? 'mainIndex' : 'idNo' });
-      checkRegion(caller, r.region_code);
+      checkRegion(caller, await holderRegion(ledger.trx, r));
       checkHolderId(
         ctx.clock,
         { idType: r.id_type, idNo: r.id_no, sex: ch.sex, birthDate: ch.birthDate },

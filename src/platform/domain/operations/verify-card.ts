@@ -5,6 +5,7 @@ import { RhcError, errorEntry } from '../../errors.ts';
 import type { ErrorName } from '../../errors.ts';
 import { auditLater, nowParts } from '../context.ts';
 import type { DomainContext } from '../context.ts';
+import { HOLDER_VISIBLE_TO } from '../field-policy.ts';
 import { assertPermitted } from '../institutions.ts';
 import type { Caller } from '../institutions.ts';
 import { CARD_STATUS } from '../lifecycle.ts';
@@ -56,13 +57,18 @@ export async function verifyCard(
     ...(card.status_reason ? { statusReason: card.status_reason } : {}),
     validUntil: card.valid_until,
     onBlacklist: CARD_STATUS[card.status]?.lists.includes('B') ?? false,
-    holder: {
-      name: card.r_name,
-      sex: card.r_sex,
-      birthDate: card.r_birth_date,
-      idType: card.r_id_type,
-      idNo: card.r_id_no,
-    },
-    mainIndex: card.r_main_index,
+    // the holder only for roles whose job needs it (field-policy.ts)
+    ...(HOLDER_VISIBLE_TO.has(caller.role)
+      ? {
+          holder: {
+            name: card.r_name,
+            sex: card.r_sex,
+            birthDate: card.r_birth_date,
+            idType: card.r_id_type,
+            idNo: card.r_id_no,
+          },
+          mainIndex: card.r_main_index,
+        }
+      : {}),
   };
 }
