@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { systemClock, systemRandom } from '../base/runtime.ts';
 import type { Clock, Random } from '../base/runtime.ts';
 import { buildServer } from './api/server.ts';
+import { DEFAULT_REPLAY_WINDOW_DAYS } from './domain/idempotency.ts';
 import { PlatformService } from './domain/service.ts';
 import { describeDatabaseUrl, openDatabase } from './storage/db.ts';
 import type { PlatformDb } from './storage/db.ts';
@@ -20,6 +21,8 @@ export interface ProvinceOptions {
   allowPlainGateway?: boolean;
   /** Expiry sweep period (default hourly; 0 = off). */
   expiryIntervalMs?: number;
+  /** Days idempotency answers are kept for retries (default $RHC_REPLAY_WINDOW_DAYS, else 7). */
+  replayWindowDays?: number;
   /** Runs after the database is ready, before listening (demo data). */
   beforeListen?: (p: PlatformDb, svc: PlatformService) => Promise<void>;
   /** Runs after the routes are built, before listening: the apps layer mounts its plugins (web console). */
@@ -34,6 +37,16 @@ export interface RunningProvince {
   stop(): Promise<void>;
 }
 
+/** $RHC_REPLAY_WINDOW_DAYS (whole days ≥ 1), else the default of 7. */
+function replayWindowFromEnv(): number {
+  const raw = process.env.RHC_REPLAY_WINDOW_DAYS;
+  if (raw === undefined) return DEFAULT_REPLAY_WINDOW_DAYS;
+  const days = Number(raw);
+  if (!Number.isInteger(days) || days < 1)
+    throw new Error(`RHC_REPLAY_WINDOW_DAYS must be a whole number of days ≥ 1, got "${raw}"`);
+  return days;
+}
+
 export async function startProvince(o: ProvinceOptions): Promise<RunningProvince> {
   const clock = o.clock ?? systemClock;
   const p = await openDatabase(o.dbUrl);
@@ -42,6 +55,7 @@ export async function startProvince(o: ProvinceOptions): Promise<RunningProvince
     random: o.random ?? systemRandom,
     flushIntervalMs: 50,
     expiryIntervalMs: o.expiryIntervalMs ?? 3_600_000,
+    replayWindowDays: o.replayWindowDays ?? replayWindowFromEnv(),
   });
   if (o.beforeListen) await o.beforeListen(p, svc);
   const app = await buildServer(svc, {
