@@ -102,24 +102,15 @@ const REPORT_COLUMN = { org: 'org_code', region: 'region_code', day: 'stat_date'
 
 /** The organisation and region a query may cover (NOT_PERMITTED outside the caller's own). */
 function scopeOf(caller: Caller, input: C.StatisticsInput): { orgCode: string | undefined; region: string } {
-  let orgCode = input.orgCode;
-  let region = input.regionCode ?? '';
-  if (
-    caller.role === 'hospital' ||
-    caller.role === 'frontend' ||
-    caller.role === 'maker' ||
-    caller.role === 'bank'
-  ) {
-    if (orgCode !== undefined && orgCode !== caller.institutionCode)
-      throw new RhcError('NOT_PERMITTED', { field: 'orgCode', detail: 'statistics of another institution' });
-    orgCode = caller.institutionCode;
-  } else if (caller.role === 'city') {
-    const mine = regionPrefix(caller.regionCode);
-    if (region && !region.startsWith(mine))
-      throw new RhcError('NOT_PERMITTED', { field: 'regionCode', detail: 'statistics of another region' });
-    if (!region) region = mine;
-  }
-  return { orgCode, region };
+  if (caller.role === 'province') return { orgCode: input.orgCode, region: input.regionCode ?? '' };
+  const mine = regionPrefix(caller.regionCode);
+  if (input.regionCode !== undefined && !input.regionCode.startsWith(mine))
+    throw new RhcError('NOT_PERMITTED', { field: 'regionCode', detail: 'statistics of another region' });
+  if (caller.role === 'city') return { orgCode: input.orgCode, region: input.regionCode ?? mine };
+  // an institution below the city sees its own figures only (its uses of any city's cards included)
+  if (input.orgCode !== undefined && input.orgCode !== caller.institutionCode)
+    throw new RhcError('NOT_PERMITTED', { field: 'orgCode', detail: 'statistics of another institution' });
+  return { orgCode: caller.institutionCode, region: input.regionCode ?? '' };
 }
 
 async function query(
