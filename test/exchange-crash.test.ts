@@ -12,7 +12,7 @@ import { exportFile } from '../src/platform/exchange/export.ts';
 import { importFile } from '../src/platform/exchange/import.ts';
 import { bulkLoad } from '../src/platform/seed/bulk.ts';
 import { openDatabase } from '../src/platform/storage/db.ts';
-import { tempDir } from './exchange-helpers.ts';
+import { tempDir } from '../testkit/platform/exchange.ts';
 
 const N = Number(process.env.RHC_CRASH_N ?? 15_000);
 const RHC = join(import.meta.dirname, '..', 'bin', 'rhc.mjs');

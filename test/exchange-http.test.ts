@@ -13,8 +13,9 @@ import { PlatformService } from '../src/platform/domain/service.ts';
 import { exportFile } from '../src/platform/exchange/export.ts';
 import { exchangeRoutes } from '../src/platform/exchange/http.ts';
 import { openDatabase } from '../src/platform/storage/db.ts';
-import { cityWith, exportUp, tempDir } from './exchange-helpers.ts';
-import { TestClock, dbTargets } from './platform-helpers.ts';
+import { cityWith, exportUp, tempDir } from '../testkit/platform/exchange.ts';
+import { TestClock } from '../testkit/platform/fixtures.ts';
+import { sqliteTarget } from '../testkit/platform/suite.ts';
 
 async function province(clock: TestClock) {
   const p = await openDatabase('sqlite::memory:');
@@ -55,7 +56,7 @@ describe('exchange over HTTP', () => {
   it('upload, refusal, duplicate, status, download; hospitals may not upload', async () => {
     const clock = new TestClock();
     const prov = await province(clock);
-    const city = await cityWith(dbTargets()[0]!, '610100', 3);
+    const city = await cityWith(sqliteTarget(), '610100', 3);
     try {
       const client = new ProvinceClient({
         baseUrl: prov.url,
@@ -112,7 +113,7 @@ describe('exchange over HTTP', () => {
   it('a city round uploads in order, pulls lists, and resumes from the province’s acknowledged sequence', async () => {
     const clock = new TestClock();
     const prov = await province(clock);
-    const city = await cityWith(dbTargets()[0]!, '610100', 3);
+    const city = await cityWith(sqliteTarget(), '610100', 3);
     try {
       const client = new ProvinceClient({
         baseUrl: prov.url,

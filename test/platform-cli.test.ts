@@ -8,7 +8,7 @@ import { after, test } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
 import { buildProgram } from '../src/apps/cli/main.ts';
 import { checkIdNumber } from '../src/platform/domain/id-check.ts';
-import { skipLoudly } from './platform-helpers.ts';
+import { skipLoudly } from '../testkit/dialects.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'rhc-cli-'));
 const db = `sqlite:${join(dir, 'cli.db')}`;

@@ -3,28 +3,19 @@
 // the docs page runs under a strict Content-Security-Policy.
 import assert from 'node:assert/strict';
 import { connect, type Socket } from 'node:net';
-import { after, before, test } from 'node:test';
-import type { FastifyInstance } from 'fastify';
-import { buildServer } from '../src/platform/api/server.ts';
-import { dbTargets, fixture, type Fixture } from './platform-helpers.ts';
+import { before, test } from 'node:test';
+import { sqliteTarget, usePlatform } from '../testkit/platform/suite.ts';
 
-let fx: Fixture;
-let app: FastifyInstance;
-let port: number;
 const PER_SOURCE = 5;
-
-before(async () => {
-  fx = await fixture(dbTargets()[0]!);
-  app = await buildServer(fx.svc, {
-    clock: fx.clock,
+const { server } = usePlatform(sqliteTarget(), {
+  server: {
     httpLimits: { requestTimeoutMs: 600, headersTimeoutMs: 400, maxConnectionsPerSource: PER_SOURCE },
-  });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  port = (app.server.address() as { port: number }).port;
+  },
+  listen: true,
 });
-after(async () => {
-  await app.close();
-  await fx.drop();
+let port: number;
+before(() => {
+  port = Number(new URL(server.base).port);
 });
 
 const open = () =>

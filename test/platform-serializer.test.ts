@@ -5,10 +5,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../src/platform/api/server.ts';
-import type { Fixture } from './platform-helpers.ts';
-import { authRequest, dbTargets, fixture, idNumber, issuanceRequest } from './platform-helpers.ts';
+import type { Fixture } from '../testkit/platform/fixtures.ts';
+import { authRequest, fixture, idNumber, issuanceRequest } from '../testkit/platform/fixtures.ts';
+import { sqliteTarget } from '../testkit/platform/suite.ts';
 
-const target = dbTargets()[0]!; // the serializer does not depend on the database
+const target = sqliteTarget(); // the serializer does not depend on the database
 
 describe('production serializer = zod-checked serializer', () => {
   let f: Fixture;

@@ -15,7 +15,7 @@ import { passwordDigest as platformDigest, sm3Hex as platformSm3 } from '../src/
 import { PlatformService } from '../src/platform/domain/service.ts';
 import { openDatabase } from '../src/platform/storage/db.ts';
 import type { PlatformDb } from '../src/platform/storage/db.ts';
-import { TestClock } from './platform-helpers.ts';
+import { TestClock } from '../testkit/platform/fixtures.ts';
 
 // Browser modules have no type declarations: loaded through a computed URL (typed as any on purpose).
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -1,17 +1,16 @@
 // Fixtures of the exchange tests: a city database with issued and blocked cards (through the real
 // PlatformService), a province database, and helpers to export, tamper with and re-import files.
 import { mkdtempSync } from 'node:fs';
-import type { Kysely } from 'kysely';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { seededRandom } from '../src/base/runtime.ts';
-import { PlatformService } from '../src/platform/domain/service.ts';
-import type { Caller } from '../src/platform/domain/institutions.ts';
-import { exportFile } from '../src/platform/exchange/export.ts';
-import type { ExchangeType } from '../src/platform/exchange/layouts.ts';
-import type { PlatformDb } from '../src/platform/storage/db.ts';
-import { TestClock, authRequest, idNumber, issuanceRequest } from './platform-helpers.ts';
-import type { DbTarget } from './platform-helpers.ts';
+import { seededRandom } from '../../src/base/runtime.ts';
+import { PlatformService } from '../../src/platform/domain/service.ts';
+import type { Caller } from '../../src/platform/domain/institutions.ts';
+import { exportFile } from '../../src/platform/exchange/export.ts';
+import type { ExchangeType } from '../../src/platform/exchange/layouts.ts';
+import type { PlatformDb } from '../../src/platform/storage/db.ts';
+import { TestClock, authRequest, idNumber, issuanceRequest } from './fixtures.ts';
+import type { DbTarget } from './fixtures.ts';
 
 export const CITY = { institutionCode: '61010000-2', regionCode: '610100' };
 export const CITY_B = { institutionCode: '61020000-3', regionCode: '610200' };
@@ -91,16 +90,4 @@ export async function exportUp(c: City, type: ExchangeType, o: { mode?: 'F' | 'D
   const r = await exportFile(c.p, { type, region: c.caller.regionCode, outDir: c.dir, clock: c.clock, ...o });
   if (!r) throw new Error(`nothing to export for ${type}`);
   return r;
-}
-
-/** A snapshot of every table an import may touch, to assert "database unchanged". */
-export async function snapshot(p: PlatformDb): Promise<string> {
-  const tables = ['residents', 'cards', 'card_operations', 'list_changes', 'exchange_files'] as const;
-  const out: Record<string, unknown> = {};
-  for (const t of tables)
-    out[t] = await (p.db as never as Kysely<Record<string, Record<string, unknown>>>)
-      .selectFrom(t)
-      .selectAll()
-      .execute();
-  return JSON.stringify(out);
 }
