@@ -21,6 +21,22 @@ export interface DialectCase {
   skip?: string;
 }
 
+/** `url` opened on `schema` (the `schema=` parameter openDatabase reads), for processes given one URL. */
+export function schemaUrl(url: string, schema: string): string {
+  return `${url}${url.includes('?') ? '&' : '?'}schema=${schema}`;
+}
+
+/** Drops a PostgreSQL schema and all it holds (clean-up of tests and benches). */
+export async function dropSchema(url: string, schema: string): Promise<void> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    await c.query(`drop schema if exists ${schema} cascade`);
+  } finally {
+    await c.end();
+  }
+}
+
 export function dialectCases(): DialectCase[] {
   const url = process.env.RHC_TEST_POSTGRES_URL;
   return [
@@ -30,16 +46,7 @@ export function dialectCases(): DialectCase[] {
           name: 'postgres',
           fresh: async () => {
             const schema = `rhc_t_${process.pid}_${randomBytes(4).toString('hex')}`;
-            return {
-              url,
-              schema,
-              drop: async () => {
-                const c = new pg.Client({ connectionString: url });
-                await c.connect();
-                await c.query(`drop schema if exists ${schema} cascade`);
-                await c.end();
-              },
-            };
+            return { url, schema, drop: () => dropSchema(url, schema) };
           },
         }
       : { name: 'postgres', skip: 'RHC_TEST_POSTGRES_URL not set — PostgreSQL tests SKIPPED' },

@@ -2,11 +2,15 @@
 // (SQLite always, PostgreSQL with RHC_TEST_POSTGRES_URL); an unavailable target skips loudly and fails under
 // CI=true. usePlatform opens the four-institution fixture (and a server over it) before the block's tests
 // and closes them after, server first; it returns live views, readable inside hooks and tests.
-import { after, before, describe, test } from 'node:test';
+// itOnDatabases is the same loop for suites that run the platform in another process (a database URL each).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../../src/platform/api/server.ts';
 import type { ServerOptions } from '../../src/platform/api/server.ts';
-import { skipLoudly } from '../dialects.ts';
+import { dialectCases, schemaUrl, skipLoudly } from '../dialects.ts';
 import { dbTargets, fixture } from './fixtures.ts';
 import type { DbTarget, Fixture } from './fixtures.ts';
 
@@ -89,4 +93,34 @@ export function usePlatform(
     },
   };
   return { f, server };
+}
+
+export interface TempDatabase {
+  name: 'sqlite' | 'postgres';
+  /** sqlite:<dir>/platform.db, or the PostgreSQL URL with `schema=` of a fresh schema. */
+  url: string;
+  /** A scratch directory of this test (removed with the database). */
+  dir: string;
+}
+
+/** One `it` per dialect, `${title} on ${dialect}`, given a fresh database URL and scratch directory. */
+export function itOnDatabases(
+  title: string,
+  options: { timeout?: number },
+  run: (db: TempDatabase) => Promise<void>,
+): void {
+  for (const d of dialectCases()) {
+    it(`${title} on ${d.name}`, options, async (t) => {
+      if (!d.fresh) return skipLoudly(t, d.skip!);
+      const fresh = await d.fresh();
+      const dir = mkdtempSync(join(tmpdir(), `rhc-${d.name}-`));
+      const url = fresh.schema ? schemaUrl(fresh.url, fresh.schema) : `sqlite:${join(dir, 'platform.db')}`;
+      try {
+        await run({ name: d.name, url, dir });
+      } finally {
+        await fresh.drop();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
 }
