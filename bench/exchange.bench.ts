@@ -16,6 +16,7 @@ import { TYPES } from '../src/platform/exchange/layouts.ts';
 import { bulkLoad } from '../src/platform/seed/bulk.ts';
 import { peakRssOf, resetPeakRss, rssOf } from '../testkit/load/rss.ts';
 import { openDatabase } from '../src/platform/storage/db.ts';
+import { dropSchema } from '../testkit/dialects.ts';
 import type { BenchResult } from './types.ts';
 
 const GROUP = 'City ↔ province exchange';
@@ -279,11 +280,7 @@ async function onPostgres(url: string, jmPath: string, kxxPath: string, n: numbe
     ];
   } finally {
     await p.close();
-    const pg = await import('pg');
-    const c = new pg.default.Client({ connectionString: url });
-    await c.connect();
-    await c.query(`drop schema if exists ${schema} cascade`);
-    await c.end();
+    await dropSchema(url, schema);
   }
 }
 
