@@ -44,6 +44,15 @@ async function province(clock: TestClock) {
     url,
     city,
     hosp,
+    /** The city platform's client of this province. */
+    cityClient: () =>
+      new ProvinceClient({
+        baseUrl: url,
+        orgCode: city.code,
+        userName: city.userName,
+        password: 'pw-city',
+        clock,
+      }),
     async close() {
       await app.close();
       await svc.close();
@@ -58,13 +67,7 @@ describe('exchange over HTTP', () => {
     const prov = await province(clock);
     const city = await cityWith(sqliteTarget(), '610100', 3);
     try {
-      const client = new ProvinceClient({
-        baseUrl: prov.url,
-        orgCode: prov.city.code,
-        userName: prov.city.userName,
-        password: 'pw-city',
-        clock,
-      });
+      const client = prov.cityClient();
       const jm = await exportUp(city, 'JMXX');
       const kxx = await exportUp(city, 'KXX');
       // cards before holders: refused with line-level reasons, nothing applied
@@ -115,13 +118,7 @@ describe('exchange over HTTP', () => {
     const prov = await province(clock);
     const city = await cityWith(sqliteTarget(), '610100', 3);
     try {
-      const client = new ProvinceClient({
-        baseUrl: prov.url,
-        orgCode: prov.city.code,
-        userName: prov.city.userName,
-        password: 'pw-city',
-        clock,
-      });
+      const client = prov.cityClient();
       const dir = tempDir('round');
       const log: string[] = [];
       const o = { region: '610100', dir, clock, log: (s: string) => void log.push(s) };

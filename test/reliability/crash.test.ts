@@ -8,11 +8,8 @@
 // server while it imports a city card file uploaded over HTTP (RHC_CRASH_IMPORT_KILLS, default 2).
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe } from 'node:test';
 import { systemClock } from '../../src/base/runtime.ts';
-import { exportFile } from '../../src/platform/exchange/export.ts';
-import { bulkLoad } from '../../src/platform/seed/bulk.ts';
 import { openDatabase } from '../../src/platform/storage/db.ts';
 import { login, prepareDb } from '../../testkit/load/client.ts';
 import { checkConsistency, issuanceBody, send, statusBody } from '../../testkit/load/crash.ts';
@@ -20,6 +17,7 @@ import { idNumber } from '../../testkit/platform/fixtures.ts';
 import type { LedgerEntry } from '../../testkit/load/crash.ts';
 import { writeSuiteResult } from '../../testkit/load/results.ts';
 import { startServerProcess } from '../../testkit/load/server-process.ts';
+import { bulkCityFiles } from '../../testkit/platform/exchange.ts';
 import { itOnDatabases } from '../../testkit/platform/suite.ts';
 import type { TempDatabase } from '../../testkit/platform/suite.ts';
 import { envNumber } from './helpers.ts';
@@ -173,36 +171,17 @@ async function countOf(dbUrl: string, table: 'cards' | 'exchange_files') {
 async function importCrashRun(db: TempDatabase, scratch: string) {
   const prep = await prepareDb(db.url);
   // the city side: a synthetic population exported as the JMXX (residents) and KXX (cards) up files
-  const city = await openDatabase(`sqlite:${join(scratch, 'city.db')}`);
-  const now = new Date();
-  await bulkLoad(city, IMPORT_RESIDENTS, {
-    regionPrefix: '6101',
+  const { jm, kxx } = await bulkCityFiles(scratch, IMPORT_RESIDENTS, {
     seed: 31,
-    today: '20260601',
-    now: now.toISOString(),
+    clock: systemClock,
+    // seed/synthetic.ts writes address type '1' where the exchange code table has '01' (reported)
+    afterLoad: (city) =>
+      city.db
+        .updateTable('residents')
+        .set({ address1_type: '01' })
+        .where('address1_type', '=', '1')
+        .execute(),
   });
-  // seed/synthetic.ts writes address type '1' where the exchange code table has '01' (reported)
-  await city.db
-    .updateTable('residents')
-    .set({ address1_type: '01' })
-    .where('address1_type', '=', '1')
-    .execute();
-  const out = join(scratch, 'out');
-  const jm = (await exportFile(city, {
-    type: 'JMXX',
-    region: '610100',
-    outDir: out,
-    clock: systemClock,
-    mode: 'F',
-  }))!;
-  const kxx = (await exportFile(city, {
-    type: 'KXX',
-    region: '610100',
-    outDir: out,
-    clock: systemClock,
-    mode: 'F',
-  }))!;
-  await city.close();
   const upload = (baseUrl: string, token: string, f: { path: string; file: string }, signal?: AbortSignal) =>
     fetch(`${baseUrl}/api/v1/exchange/files/${f.file}`, {
       method: 'PUT',
