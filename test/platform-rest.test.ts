@@ -2,7 +2,7 @@
 // idempotent retries and hostile input.
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
-import { authRequest, idNumber, issuanceRequest } from '../testkit/platform/fixtures.ts';
+import { authRequest, idNumber, issuanceRequest, lossReport } from '../testkit/platform/fixtures.ts';
 import { describeOnTargets, usePlatform } from '../testkit/platform/suite.ts';
 
 describeOnTargets('REST', (target) => {
@@ -81,21 +81,7 @@ describeOnTargets('REST', (target) => {
   test('RHC_C0005 status sync and RHC_C0007 blacklist delta', async () => {
     const before = await post('/lists/query', { listType: 'B' }, 'hospital');
     const v0 = before.json().version;
-    const s = await post(
-      '/cards/status',
-      {
-        cardNo: id,
-        chipSerial: 'CHIP000031',
-        oldStatus: '30',
-        newStatus: '40',
-        reasonCode: '02',
-        opTime: '20260601100000',
-        opOrgCode: '45075129-0',
-        operator: 'op',
-        serialNo: 'rest-2',
-      },
-      'hospital',
-    );
+    const s = await post('/cards/status', lossReport(id, 'CHIP000031', 'rest-2'), 'hospital');
     assert.equal(s.statusCode, 200, s.body);
     const d = await post('/lists/query', { listType: 'B', haveVersion: v0 }, 'hospital');
     assert.equal(d.json().mode, 'D');

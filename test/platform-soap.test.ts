@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import soap from 'soap';
-import { authRequest, idNumber, issuanceRequest } from '../testkit/platform/fixtures.ts';
+import { authRequest, idNumber, issuanceRequest, lossReport } from '../testkit/platform/fixtures.ts';
 import { describeOnTargets, usePlatform } from '../testkit/platform/suite.ts';
 
 const NS = 'urn:rhc:platform:soap:v1';
@@ -74,17 +74,7 @@ describeOnTargets('SOAP', (target) => {
     assert.equal(v.valid, true);
     assert.equal((v.holder as { name: string }).name, '孙𠮷');
     const [bl0] = await hospital.GetBlacklistAsync!({ listType: 'B' });
-    const [st] = await hospital.SyncCardStatusAsync!({
-      cardNo: id,
-      chipSerial: 'SOAP000061',
-      oldStatus: '30',
-      newStatus: '40',
-      reasonCode: '02',
-      opTime: '20260601100000',
-      opOrgCode: '45075129-0',
-      operator: 'op',
-      serialNo: 'soap-2',
-    });
+    const [st] = await hospital.SyncCardStatusAsync!(lossReport(id, 'SOAP000061', 'soap-2'));
     assert.equal(st.currentStatus, '40');
     const [bl1] = await hospital.GetBlacklistAsync!({ listType: 'B', haveVersion: bl0.version });
     assert.equal(bl1.mode, 'D');

@@ -67,7 +67,7 @@ export interface Fixture {
   creds: Record<string, IssuedCredentials>;
 }
 
-/** Opens a service with four institutions: a province admin, city 610100, two hospitals (6101xx, 6102xx). */
+/** Opens a service with five institutions: province, cities 610100 and 610200, a hospital (610102), a bank. */
 export async function fixture(target: DbTarget): Promise<Fixture> {
   const { p, drop } = await target.open!();
   const clock = new TestClock();
@@ -136,5 +136,20 @@ export function issuanceRequest(
     operator: 'op017',
     issueTime: '20260601100000',
     serialNo: serial,
+  };
+}
+
+/** RHC_C0005 body: the hospital 45075129-0 reports a card lost (30 → 40, reason 02). */
+export function lossReport(cardNo: string, chipSerial: string, serialNo: string) {
+  return {
+    cardNo,
+    chipSerial,
+    oldStatus: '30',
+    newStatus: '40',
+    reasonCode: '02',
+    opTime: '20260601100000',
+    opOrgCode: '45075129-0',
+    operator: 'op',
+    serialNo,
   };
 }
