@@ -1,6 +1,6 @@
 // The one preamble of the platform tests. describeOnTargets repeats a describe block on every database target
 // (SQLite always, PostgreSQL with RHC_TEST_POSTGRES_URL); an unavailable target skips loudly and fails under
-// CI=true. usePlatform opens the four-institution fixture (and a server over it) before the block's tests
+// CI=true. usePlatform opens the five-institution fixture (and a server over it) before the block's tests
 // and closes them after, server first; it returns live views, readable inside hooks and tests.
 // itOnDatabases is the same loop for suites that run the platform in another process (a database URL each).
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -45,7 +45,11 @@ export interface PlatformOptions {
   listen?: boolean;
 }
 
-/** Opens the fixture (and server) in a `before` hook, closes them in an `after` hook of the current block. */
+/**
+ * Opens the fixture (and server) in a `before` hook, closes them in an `after` hook of the current block.
+ * Inside a describe block later `before` hooks see them; at file level Node 20 starts root hooks without
+ * awaiting each other, so read the views only in tests there.
+ */
 export function usePlatform(
   target: DbTarget,
   o: PlatformOptions = {},
