@@ -10,12 +10,12 @@ import { createReadStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fixedClock } from '../src/base/runtime.ts';
-import { exportFile } from '../src/platform/exchange/export.ts';
 import { importFile } from '../src/platform/exchange/import.ts';
 import { TYPES } from '../src/platform/exchange/layouts.ts';
-import { bulkLoad } from '../src/platform/seed/bulk.ts';
 import { peakRssOf, resetPeakRss, rssOf } from '../testkit/load/rss.ts';
 import { openDatabase } from '../src/platform/storage/db.ts';
+import { dropSchema } from '../testkit/dialects.ts';
+import { bulkCityFiles } from '../testkit/platform/exchange.ts';
 import type { BenchResult } from './types.ts';
 
 const GROUP = 'City ↔ province exchange';
@@ -27,28 +27,7 @@ export async function run(): Promise<BenchResult[]> {
   const sender = { institutionCode: '61010000-2', regionCode: '610100' };
   try {
     // a city with n residents and their cards (Xi'an counties only, so every card is the city's)
-    const city = await openDatabase(`sqlite:${join(dir, 'city.db')}`);
-    await bulkLoad(city, n, {
-      regionPrefix: '6101',
-      seed: 5,
-      today: '20260601',
-      now: '2026-06-01T02:00:00.000Z',
-    });
-    const jm = (await exportFile(city, {
-      type: 'JMXX',
-      region: '610100',
-      outDir: join(dir, 'out'),
-      clock,
-      mode: 'F',
-    }))!;
-    const kxx = (await exportFile(city, {
-      type: 'KXX',
-      region: '610100',
-      outDir: join(dir, 'out'),
-      clock,
-      mode: 'F',
-    }))!;
-    await city.close();
+    const { jm, kxx } = await bulkCityFiles(dir, n, { seed: 5, clock });
 
     // province: holders first (not timed), then the timed card file
     const prov = await openDatabase(`sqlite:${join(dir, 'prov.db')}`);
@@ -279,11 +258,7 @@ async function onPostgres(url: string, jmPath: string, kxxPath: string, n: numbe
     ];
   } finally {
     await p.close();
-    const pg = await import('pg');
-    const c = new pg.default.Client({ connectionString: url });
-    await c.connect();
-    await c.query(`drop schema if exists ${schema} cascade`);
-    await c.end();
+    await dropSchema(url, schema);
   }
 }
 

@@ -12,11 +12,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { systemClock } from '../src/base/runtime.ts';
-import { toWireDate, toWireTime } from '../src/platform/domain/format.ts';
-import { passwordDigest, sm3Hex } from '../src/platform/domain/secrets.ts';
+import { toWireDate } from '../src/platform/domain/format.ts';
 import { startProvince } from '../src/platform/province.ts';
 import type { RunningProvince } from '../src/platform/province.ts';
 import { bulkLoad } from '../src/platform/seed/bulk.ts';
+import { dropSchema, schemaUrl } from '../testkit/dialects.ts';
+import { authRequest } from '../testkit/platform/fixtures.ts';
 import type { BenchResult } from './types.ts';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -97,15 +98,11 @@ const cpu = (l: Load) => `${Math.round(l.cpuUsPerReq)} µs`;
 async function tokenFor(run: RunningProvince): Promise<string> {
   const pwd = randomBytes(8).toString('hex');
   const code = `BENCH-${randomBytes(3).toString('hex')}`;
-  await run.svc.registry.add({ code, name: 'bench hospital', role: 'hospital', regionCode: '610102' }, pwd);
-  const t = toWireTime(systemClock.now());
-  const r = await run.svc.authenticate({
-    orgCode: code,
-    termId: 'BENCH',
-    userName: 'admin',
-    pwdDigest: passwordDigest(sm3Hex(pwd), t),
-    msgCreateTime: t,
-  });
+  const cred = await run.svc.registry.add(
+    { code, name: 'bench hospital', role: 'hospital', regionCode: '610102' },
+    pwd,
+  );
+  const r = await run.svc.authenticate(authRequest(cred, systemClock, 'BENCH'));
   return r.token;
 }
 
@@ -324,9 +321,8 @@ export async function run(): Promise<BenchResult[]> {
       const schema = `rhc_bench_${process.pid}`;
       const pgUrlWithSchema = PG_URL;
       console.log(`platform bench: PostgreSQL with ~${PG_CARDS} cards (schema ${schema})`);
-      const { openDatabase } = await import('../src/platform/storage/db.ts');
       const loadedPg = await seed(pgUrlWithSchema, PG_CARDS, schema);
-      const serverUrl = `${PG_URL}${PG_URL.includes('?') ? '&' : '?'}schema=${schema}`;
+      const serverUrl = schemaUrl(PG_URL, schema);
       const pgRun = await startProvince({ dbUrl: serverUrl, port: 0 });
       try {
         const token = await tokenFor(pgRun);
@@ -376,9 +372,7 @@ export async function run(): Promise<BenchResult[]> {
         });
       } finally {
         await pgRun.stop();
-        const p = await openDatabase(PG_URL, { migrate: false });
-        await p.pool!.query(`drop schema if exists ${schema} cascade`);
-        await p.close();
+        await dropSchema(PG_URL, schema);
       }
     }
   } finally {

@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { HostileSummary } from '../testkit/load/hostile.ts';
+import { dropSchema, schemaUrl } from '../testkit/dialects.ts';
 import { soak } from '../testkit/load/soak.ts';
 import type { BenchResult } from './types.ts';
 
@@ -116,17 +117,13 @@ export async function run(): Promise<BenchResult[]> {
     if (PG_URL) {
       const schema = `rhc_soak_${process.pid}`;
       console.log(`reliability bench: soak ${SOAK_SECONDS} s on PostgreSQL (schema ${schema})`);
-      const url = `${PG_URL}${PG_URL.includes('?') ? '&' : '?'}schema=${schema}`;
+      const url = schemaUrl(PG_URL, schema);
       try {
         out.push(
           ...soakResults('PostgreSQL', await soak({ dbUrl: url, workDir: dir, seconds: SOAK_SECONDS })),
         );
       } finally {
-        const pg = (await import('pg')).default;
-        const c = new pg.Client({ connectionString: PG_URL });
-        await c.connect();
-        await c.query(`drop schema if exists ${schema} cascade`);
-        await c.end();
+        await dropSchema(PG_URL, schema);
       }
     } else console.warn('*** reliability bench: no PostgreSQL URL — PostgreSQL soak SKIPPED ***');
 

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
+import { dropSchema, schemaUrl } from '../testkit/dialects.ts';
 import { rawPgLookups } from '../testkit/load/raw-lookup.ts';
 import { DURATION, PG_SIZES, PG_URL, curve } from './scale-common.ts';
 import type { BenchResult } from './types.ts';
@@ -20,17 +20,14 @@ export async function run(): Promise<BenchResult[]> {
   }
   const dir = mkdtempSync(join(tmpdir(), 'rhc-bench-scale-pg-'));
   const schema = `rhc_scale_${process.pid}_${randomBytes(2).toString('hex')}`;
-  const url = `${pgUrl}${pgUrl.includes('?') ? '&' : '?'}schema=${schema}`;
+  const url = schemaUrl(pgUrl, schema);
   console.log(
     `scale bench: PostgreSQL sizes ${PG_SIZES.join(', ')}; ${DURATION} s per run (schema ${schema})`,
   );
   try {
     return await curve('PostgreSQL', url, PG_SIZES, dir, (nos) => rawPgLookups(pgUrl, schema, nos, DURATION));
   } finally {
-    const c = new pg.Client({ connectionString: pgUrl });
-    await c.connect();
-    await c.query(`drop schema if exists ${schema} cascade`);
-    await c.end();
+    await dropSchema(pgUrl, schema);
     rmSync(dir, { recursive: true, force: true });
   }
 }

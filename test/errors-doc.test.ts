@@ -5,16 +5,14 @@
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import type { FastifyInstance } from 'fastify';
+import { test } from 'node:test';
 import { agentErrors } from '../src/apps/agent/errors.ts';
 import { buildOpenApi as buildAgentOpenApi } from '../src/apps/agent/openapi.ts';
-import { buildServer } from '../src/platform/api/server.ts';
 import { FAULT_CODES_PREFIX, buildWsdl } from '../src/platform/api/wsdl.ts';
 import { ERROR_CATALOGUE, PUBLISHED_ERRORS } from '../src/platform/errors.ts';
 import { readerErrors } from '../src/reader/errors.ts';
 import { ALL_CATALOGUES, ERRORS_DOC, renderErrorsMarkdown } from '../scripts/errors-doc.ts';
-import { dbTargets, fixture, type Fixture } from './platform-helpers.ts';
+import { sqliteTarget, usePlatform } from '../testkit/platform/suite.ts';
 
 const sorted = (codes: Iterable<string | number>) => [...codes].map(String).sort();
 const codesOf = (entries: readonly { code: string }[]) => sorted(entries.map((e) => e.code));
@@ -70,20 +68,13 @@ test('the reader agent OpenAPI document publishes exactly the reader and agent c
   for (const e of published) assert.ok(typeof e.code === 'number', `${e.symbol} is a number on the wire`);
 });
 
-const sqlite = dbTargets()[0];
-let f: Fixture;
-let app: FastifyInstance;
-before(async () => {
-  f = await fixture(sqlite);
-  app = await buildServer(f.svc, { clock: f.clock });
-});
-after(async () => {
-  await app.close();
-  await f.drop();
-});
+const { server } = usePlatform(sqliteTarget(), { server: {} });
 
 test('the platform OpenAPI document publishes exactly the platform and code-table codes; every code a schema names exists', async () => {
-  const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json() as Record<string, unknown>;
+  const doc = (await server.app.inject({ method: 'GET', url: '/openapi.json' })).json() as Record<
+    string,
+    unknown
+  >;
   const published = doc['x-rhc-result-codes'] as { code: string; symbol: string }[];
   assert.deepEqual(sorted(published.map((e) => e.code)), codesOf(PUBLISHED_ERRORS));
   const known = new Set(PUBLISHED_ERRORS.map((e) => e.code));

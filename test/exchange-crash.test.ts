@@ -8,11 +8,9 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fixedClock, seededRandom } from '../src/base/runtime.ts';
 import { InstitutionRegistry } from '../src/platform/domain/institutions.ts';
-import { exportFile } from '../src/platform/exchange/export.ts';
 import { importFile } from '../src/platform/exchange/import.ts';
-import { bulkLoad } from '../src/platform/seed/bulk.ts';
 import { openDatabase } from '../src/platform/storage/db.ts';
-import { tempDir } from './exchange-helpers.ts';
+import { bulkCityFiles, tempDir } from '../testkit/platform/exchange.ts';
 
 const N = Number(process.env.RHC_CRASH_N ?? 15_000);
 const RHC = join(import.meta.dirname, '..', 'bin', 'rhc.mjs');
@@ -42,28 +40,7 @@ describe('exchange crash test [integration]', () => {
     async () => {
       const dir = tempDir('crash');
       const clock = fixedClock(new Date('2026-06-01T02:00:00Z'));
-      const city = await openDatabase(`sqlite:${join(dir, 'city.db')}`);
-      await bulkLoad(city, N, {
-        regionPrefix: '6101',
-        seed: 9,
-        today: '20260601',
-        now: '2026-06-01T02:00:00.000Z',
-      });
-      const jm = (await exportFile(city, {
-        type: 'JMXX',
-        region: '610100',
-        outDir: join(dir, 'out'),
-        clock,
-        mode: 'F',
-      }))!;
-      const kxx = (await exportFile(city, {
-        type: 'KXX',
-        region: '610100',
-        outDir: join(dir, 'out'),
-        clock,
-        mode: 'F',
-      }))!;
-      await city.close();
+      const { jm, kxx } = await bulkCityFiles(dir, N, { seed: 9, clock });
 
       const provPath = join(dir, 'prov.db');
       const prov = await openDatabase(`sqlite:${provPath}`);

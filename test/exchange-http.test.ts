@@ -13,8 +13,9 @@ import { PlatformService } from '../src/platform/domain/service.ts';
 import { exportFile } from '../src/platform/exchange/export.ts';
 import { exchangeRoutes } from '../src/platform/exchange/http.ts';
 import { openDatabase } from '../src/platform/storage/db.ts';
-import { cityWith, exportUp, tempDir } from './exchange-helpers.ts';
-import { TestClock, dbTargets } from './platform-helpers.ts';
+import { cityWith, exportUp, tempDir } from '../testkit/platform/exchange.ts';
+import { TestClock } from '../testkit/platform/fixtures.ts';
+import { sqliteTarget } from '../testkit/platform/suite.ts';
 
 async function province(clock: TestClock) {
   const p = await openDatabase('sqlite::memory:');
@@ -43,6 +44,15 @@ async function province(clock: TestClock) {
     url,
     city,
     hosp,
+    /** The city platform's client of this province. */
+    cityClient: () =>
+      new ProvinceClient({
+        baseUrl: url,
+        orgCode: city.code,
+        userName: city.userName,
+        password: 'pw-city',
+        clock,
+      }),
     async close() {
       await app.close();
       await svc.close();
@@ -55,15 +65,9 @@ describe('exchange over HTTP', () => {
   it('upload, refusal, duplicate, status, download; hospitals may not upload', async () => {
     const clock = new TestClock();
     const prov = await province(clock);
-    const city = await cityWith(dbTargets()[0]!, '610100', 3);
+    const city = await cityWith(sqliteTarget(), '610100', 3);
     try {
-      const client = new ProvinceClient({
-        baseUrl: prov.url,
-        orgCode: prov.city.code,
-        userName: prov.city.userName,
-        password: 'pw-city',
-        clock,
-      });
+      const client = prov.cityClient();
       const jm = await exportUp(city, 'JMXX');
       const kxx = await exportUp(city, 'KXX');
       // cards before holders: refused with line-level reasons, nothing applied
@@ -112,15 +116,9 @@ describe('exchange over HTTP', () => {
   it('a city round uploads in order, pulls lists, and resumes from the province’s acknowledged sequence', async () => {
     const clock = new TestClock();
     const prov = await province(clock);
-    const city = await cityWith(dbTargets()[0]!, '610100', 3);
+    const city = await cityWith(sqliteTarget(), '610100', 3);
     try {
-      const client = new ProvinceClient({
-        baseUrl: prov.url,
-        orgCode: prov.city.code,
-        userName: prov.city.userName,
-        password: 'pw-city',
-        clock,
-      });
+      const client = prov.cityClient();
       const dir = tempDir('round');
       const log: string[] = [];
       const o = { region: '610100', dir, clock, log: (s: string) => void log.push(s) };

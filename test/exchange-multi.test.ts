@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { toWireTime } from '../src/platform/domain/format.ts';
 import { passwordDigest, sm3Hex } from '../src/platform/domain/secrets.ts';
-import { tempDir } from './exchange-helpers.ts';
-import { idNumber, issuanceRequest } from './platform-helpers.ts';
+import { tempDir } from '../testkit/platform/exchange.ts';
+import { idNumber, issuanceRequest } from '../testkit/platform/fixtures.ts';
 
 const RHC = join(import.meta.dirname, '..', 'bin', 'rhc.mjs');
 const children: ChildProcess[] = [];

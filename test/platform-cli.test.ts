@@ -8,7 +8,7 @@ import { after, test } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
 import { buildProgram } from '../src/apps/cli/main.ts';
 import { checkIdNumber } from '../src/platform/domain/id-check.ts';
-import { skipLoudly } from './platform-helpers.ts';
+import { dropSchema, schemaUrl, skipLoudly } from '../testkit/dialects.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'rhc-cli-'));
 const db = `sqlite:${join(dir, 'cli.db')}`;
@@ -127,7 +127,7 @@ test('gen on PostgreSQL goes through the unnest bulk path', async (t) => {
   const url = process.env.RHC_TEST_POSTGRES_URL;
   if (!url) return skipLoudly(t, 'RHC_TEST_POSTGRES_URL not set — PostgreSQL tests SKIPPED');
   const schema = `rhc_cli_${process.pid}`;
-  const target = `${url}${url.includes('?') ? '&' : '?'}schema=${schema}`;
+  const target = schemaUrl(url, schema);
   try {
     const out = await run('gen', '--residents', '300', '--seed', '3', '--db', target);
     assert.match(out, /\+300 residents/);
@@ -173,10 +173,7 @@ test('gen on PostgreSQL goes through the unnest bulk path', async (t) => {
       await p.close();
     }
   } finally {
-    const { openDatabase } = await import('../src/platform/storage/db.ts');
-    const p = await openDatabase(url, { migrate: false });
-    await p.pool!.query(`drop schema if exists ${schema} cascade`);
-    await p.close();
+    await dropSchema(url, schema);
   }
 });
 

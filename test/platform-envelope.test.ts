@@ -2,22 +2,13 @@
 // msg_guid idempotency) and SOAP invoke(header, body) called through a client built from the served WSDL.
 import assert from 'node:assert/strict';
 import { createCipheriv } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
-import type { FastifyInstance } from 'fastify';
+import { test } from 'node:test';
 import soap from 'soap';
 import { envelopeDigest } from '../src/platform/api/envelope.ts';
-import { buildServer } from '../src/platform/api/server.ts';
 import { toWireTime } from '../src/platform/domain/format.ts';
 import { sm3Hex, sm4DecryptBase64 } from '../src/platform/domain/secrets.ts';
-import type { Fixture } from './platform-helpers.ts';
-import {
-  authRequest,
-  dbTargets,
-  fixture,
-  idNumber,
-  issuanceRequest,
-  skipLoudly,
-} from './platform-helpers.ts';
+import { authRequest, idNumber, issuanceRequest } from '../testkit/platform/fixtures.ts';
+import { describeOnTargets, usePlatform } from '../testkit/platform/suite.ts';
 
 test('SM3 and SM4 helpers reproduce the standard vectors (TOOLCHAIN.md)', () => {
   assert.equal(sm3Hex('abc'), '66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0');
@@ -55,161 +46,142 @@ function gatewayMessage(
   return { ...fields, digest: sm3Hex(`${canon}&app_secret=${secret}`).toUpperCase() };
 }
 
-for (const target of dbTargets()) {
-  describe(`envelope bindings on ${target.name}`, () => {
-    let f: Fixture;
-    let app: FastifyInstance;
-    let base: string;
-    const id = idNumber('610102', '19720202', 72);
+describeOnTargets('envelope bindings', (target) => {
+  const { f, server } = usePlatform(target, { server: { bodyLimit: 64 * 1024 }, listen: true });
+  const id = idNumber('610102', '19720202', 72);
 
-    before(async () => {
-      if (!target.open) return;
-      f = await fixture(target);
-      app = await buildServer(f.svc, { clock: f.clock, bodyLimit: 64 * 1024 });
-      await app.listen({ host: '127.0.0.1', port: 0 });
-      base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
-    });
-    after(async () => {
-      if (app) await app.close();
-      if (f) await f.drop();
-    });
+  const gw = async (msg: unknown) =>
+    (
+      await server.app.inject({ method: 'POST', url: '/api/v1/gateway', payload: msg as object })
+    ).json() as Record<string, string>;
 
-    const gw = async (msg: unknown) =>
-      (await app.inject({ method: 'POST', url: '/api/v1/gateway', payload: msg as object })).json() as Record<
-        string,
-        string
-      >;
-
-    test('JSON gateway: authenticate, issue, retry by msg_guid, digest/time/decryption refusals', async (t) => {
-      if (!target.open) return skipLoudly(t, target.skip!);
-      const city = f.creds.city!;
-      const now = () => toWireTime(f.clock.now());
-      const auth = await gw(
-        gatewayMessage(city.appId, city.appSecret, 'RHC_C0001', authRequest(city, f.clock), now(), {
-          msg_guid: 'g-0001',
-        }),
-      );
-      assert.equal(auth.result_code, '0000', auth.desc);
-      const { digest, ...unsigned } = auth;
-      assert.equal(digest, envelopeDigest(unsigned, city.appSecret), 'response digest verifies');
-      const token = JSON.parse(sm4DecryptBase64(city.appSecret, auth.biz_content!)).token as string;
-      const issue = gatewayMessage(
+  test('JSON gateway: authenticate, issue, retry by msg_guid, digest/time/decryption refusals', async () => {
+    const city = f.creds.city!;
+    const now = () => toWireTime(f.clock.now());
+    const auth = await gw(
+      gatewayMessage(city.appId, city.appSecret, 'RHC_C0001', authRequest(city, f.clock), now(), {
+        msg_guid: 'g-0001',
+      }),
+    );
+    assert.equal(auth.result_code, '0000', auth.desc);
+    const { digest, ...unsigned } = auth;
+    assert.equal(digest, envelopeDigest(unsigned, city.appSecret), 'response digest verifies');
+    const token = JSON.parse(sm4DecryptBase64(city.appSecret, auth.biz_content!)).token as string;
+    const issue = gatewayMessage(
+      city.appId,
+      city.appSecret,
+      'RHC_C0004',
+      issuanceRequest(id, 'GATE000072', 'gw-1'),
+      now(),
+      { msg_guid: 'g-0002', token },
+    );
+    const first = await gw(issue);
+    assert.equal(first.result_code, '0000', first.desc);
+    const again = await gw(issue);
+    assert.equal(again.biz_content, first.biz_content, 'a repeated msg_guid returns the first answer');
+    const other = await gw(
+      gatewayMessage(
         city.appId,
         city.appSecret,
         'RHC_C0004',
-        issuanceRequest(id, 'GATE000072', 'gw-1'),
+        issuanceRequest(id, 'GATE000073', 'gw-2'),
         now(),
         { msg_guid: 'g-0002', token },
-      );
-      const first = await gw(issue);
-      assert.equal(first.result_code, '0000', first.desc);
-      const again = await gw(issue);
-      assert.equal(again.biz_content, first.biz_content, 'a repeated msg_guid returns the first answer');
-      const other = await gw(
-        gatewayMessage(
-          city.appId,
-          city.appSecret,
-          'RHC_C0004',
-          issuanceRequest(id, 'GATE000073', 'gw-2'),
-          now(),
-          { msg_guid: 'g-0002', token },
-        ),
-      );
-      assert.equal(other.result_code, '1012');
-      const tampered = { ...issue, term_id: 'FEM-EVIL' };
-      assert.equal((await gw(tampered)).result_code, '1007');
-      const stale = gatewayMessage(
+      ),
+    );
+    assert.equal(other.result_code, '1012');
+    const tampered = { ...issue, term_id: 'FEM-EVIL' };
+    assert.equal((await gw(tampered)).result_code, '1007');
+    const stale = gatewayMessage(
+      city.appId,
+      city.appSecret,
+      'RHC_C0003',
+      { cardNo: id, chipSerial: 'GATE000072' },
+      '20260101000000',
+      { token },
+    );
+    assert.equal((await gw(stale)).result_code, '1009');
+    const garbled = gatewayMessage(city.appId, city.appSecret, 'RHC_C0003', {}, now(), { token });
+    const fields: Record<string, string> = {
+      ...garbled,
+      biz_content: Buffer.from('not a cipher text').toString('base64'),
+    };
+    delete fields.digest;
+    assert.equal(
+      (await gw({ ...fields, digest: envelopeDigest(fields, city.appSecret) })).result_code,
+      '1008',
+    );
+    const unknown = await gw(gatewayMessage(city.appId, city.appSecret, 'RHC_C0099', {}, now(), { token }));
+    assert.equal(unknown.result_code, '1003');
+    const verify = await gw(
+      gatewayMessage(
         city.appId,
         city.appSecret,
         'RHC_C0003',
         { cardNo: id, chipSerial: 'GATE000072' },
-        '20260101000000',
+        now(),
         { token },
-      );
-      assert.equal((await gw(stale)).result_code, '1009');
-      const garbled = gatewayMessage(city.appId, city.appSecret, 'RHC_C0003', {}, now(), { token });
-      const fields: Record<string, string> = {
-        ...garbled,
-        biz_content: Buffer.from('not a cipher text').toString('base64'),
-      };
-      delete fields.digest;
-      assert.equal(
-        (await gw({ ...fields, digest: envelopeDigest(fields, city.appSecret) })).result_code,
-        '1008',
-      );
-      const unknown = await gw(gatewayMessage(city.appId, city.appSecret, 'RHC_C0099', {}, now(), { token }));
-      assert.equal(unknown.result_code, '1003');
-      const verify = await gw(
-        gatewayMessage(
-          city.appId,
-          city.appSecret,
-          'RHC_C0003',
-          { cardNo: id, chipSerial: 'GATE000072' },
-          now(),
-          { token },
-        ),
-      );
-      assert.equal(JSON.parse(sm4DecryptBase64(city.appSecret, verify.biz_content!)).valid, true);
-      const noToken = await gw(
-        gatewayMessage(
-          city.appId,
-          city.appSecret,
-          'RHC_C0003',
-          { cardNo: id, chipSerial: 'GATE000072' },
-          now(),
-        ),
-      );
-      assert.equal(noToken.result_code, '1006');
-    });
-
-    test('SOAP invoke(header, body) with XML strings, through the WSDL client', async (t) => {
-      if (!target.open) return skipLoudly(t, target.skip!);
-      const client = (await soap.createClientAsync(`${base}/soap/rhc?wsdl`)) as soap.Client &
-        Record<string, (a: unknown) => Promise<[{ return: string }]>>;
-      f.clock.advance(5);
-      const a = authRequest(f.creds.hospital!, f.clock);
-      const header = (code: string, guid: string, token = '') =>
-        `<request><msgGuid>${guid}</msgGuid><businessCode>${code}</businessCode><msgCreateTime>${toWireTime(f.clock.now())}</msgCreateTime><orgCode>45075129-0</orgCode><termId>FEM-001</termId>${token ? `<token>${token}</token>` : ''}<stdVerCode>1.0</stdVerCode></request>`;
-      const body = (o: Record<string, string>) =>
-        `<request>${Object.entries(o)
-          .map(([k, v]) => `<${k}>${v}</${k}>`)
-          .join('')}</request>`;
-      const [r1] = await client.invokeAsync!({ header: header('RHC_C0001', 'i-1'), body: body(a) });
-      const token = /<token>([^<]+)<\/token>/.exec(r1.return)?.[1];
-      assert.ok(token, r1.return);
-      const status = body({
-        cardNo: id,
-        chipSerial: 'GATE000072',
-        oldStatus: '30',
-        newStatus: '40',
-        reasonCode: '02',
-        opTime: '20260601095930',
-        opOrgCode: '45075129-0',
-        operator: 'op017',
-        serialNo: '610100-20260601-000123',
-      });
-      const [r2] = await client.invokeAsync!({ header: header('RHC_C0005', 'i-2', token), body: status });
-      assert.match(
-        r2.return,
-        /^<response><resultCode>0000<\/resultCode><result>success<\/result><desc\/><currentStatus>40<\/currentStatus><blacklistVersion>\d{8}\.\d{4}<\/blacklistVersion><\/response>$/,
-      );
-      const [r3] = await client.invokeAsync!({ header: header('RHC_C0005', 'i-2', token), body: status });
-      assert.equal(r3.return, r2.return, 'repeated msgGuid → first answer');
-      const [r4] = await client.invokeAsync!({
-        header: header('RHC_C0003', 'i-3', token),
-        body: body({ cardNo: id, chipSerial: 'GATE000072' }),
-      });
-      assert.match(r4.return, /<valid>false<\/valid><resultCode>3004<\/resultCode>/);
-      const [r5] = await client.invokeAsync!({
-        header: header('RHC_C0003', 'i-4'),
-        body: body({ cardNo: id, chipSerial: 'GATE000072' }),
-      });
-      assert.match(r5.return, /<resultCode>1006<\/resultCode><result>failure<\/result>/);
-      const [r6] = await client.invokeAsync!({
-        header: header('RHC_C0003', 'i-5', token),
-        body: '<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><request>&e;</request>',
-      });
-      assert.match(r6.return, /<resultCode>1010<\/resultCode>/);
-    });
+      ),
+    );
+    assert.equal(JSON.parse(sm4DecryptBase64(city.appSecret, verify.biz_content!)).valid, true);
+    const noToken = await gw(
+      gatewayMessage(
+        city.appId,
+        city.appSecret,
+        'RHC_C0003',
+        { cardNo: id, chipSerial: 'GATE000072' },
+        now(),
+      ),
+    );
+    assert.equal(noToken.result_code, '1006');
   });
-}
+
+  test('SOAP invoke(header, body) with XML strings, through the WSDL client', async () => {
+    const client = (await soap.createClientAsync(`${server.base}/soap/rhc?wsdl`)) as soap.Client &
+      Record<string, (a: unknown) => Promise<[{ return: string }]>>;
+    f.clock.advance(5);
+    const a = authRequest(f.creds.hospital!, f.clock);
+    const header = (code: string, guid: string, token = '') =>
+      `<request><msgGuid>${guid}</msgGuid><businessCode>${code}</businessCode><msgCreateTime>${toWireTime(f.clock.now())}</msgCreateTime><orgCode>45075129-0</orgCode><termId>FEM-001</termId>${token ? `<token>${token}</token>` : ''}<stdVerCode>1.0</stdVerCode></request>`;
+    const body = (o: Record<string, string>) =>
+      `<request>${Object.entries(o)
+        .map(([k, v]) => `<${k}>${v}</${k}>`)
+        .join('')}</request>`;
+    const [r1] = await client.invokeAsync!({ header: header('RHC_C0001', 'i-1'), body: body(a) });
+    const token = /<token>([^<]+)<\/token>/.exec(r1.return)?.[1];
+    assert.ok(token, r1.return);
+    const status = body({
+      cardNo: id,
+      chipSerial: 'GATE000072',
+      oldStatus: '30',
+      newStatus: '40',
+      reasonCode: '02',
+      opTime: '20260601095930',
+      opOrgCode: '45075129-0',
+      operator: 'op017',
+      serialNo: '610100-20260601-000123',
+    });
+    const [r2] = await client.invokeAsync!({ header: header('RHC_C0005', 'i-2', token), body: status });
+    assert.match(
+      r2.return,
+      /^<response><resultCode>0000<\/resultCode><result>success<\/result><desc\/><currentStatus>40<\/currentStatus><blacklistVersion>\d{8}\.\d{4}<\/blacklistVersion><\/response>$/,
+    );
+    const [r3] = await client.invokeAsync!({ header: header('RHC_C0005', 'i-2', token), body: status });
+    assert.equal(r3.return, r2.return, 'repeated msgGuid → first answer');
+    const [r4] = await client.invokeAsync!({
+      header: header('RHC_C0003', 'i-3', token),
+      body: body({ cardNo: id, chipSerial: 'GATE000072' }),
+    });
+    assert.match(r4.return, /<valid>false<\/valid><resultCode>3004<\/resultCode>/);
+    const [r5] = await client.invokeAsync!({
+      header: header('RHC_C0003', 'i-4'),
+      body: body({ cardNo: id, chipSerial: 'GATE000072' }),
+    });
+    assert.match(r5.return, /<resultCode>1006<\/resultCode><result>failure<\/result>/);
+    const [r6] = await client.invokeAsync!({
+      header: header('RHC_C0003', 'i-5', token),
+      body: '<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><request>&e;</request>',
+    });
+    assert.match(r6.return, /<resultCode>1010<\/resultCode>/);
+  });
+});

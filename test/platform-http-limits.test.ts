@@ -3,33 +3,21 @@
 // the docs page runs under a strict Content-Security-Policy.
 import assert from 'node:assert/strict';
 import { connect, type Socket } from 'node:net';
-import { after, before, test } from 'node:test';
-import type { FastifyInstance } from 'fastify';
-import { buildServer } from '../src/platform/api/server.ts';
-import { dbTargets, fixture, type Fixture } from './platform-helpers.ts';
+import { test } from 'node:test';
+import { sqliteTarget, usePlatform } from '../testkit/platform/suite.ts';
 
-let fx: Fixture;
-let app: FastifyInstance;
-let port: number;
 const PER_SOURCE = 5;
-
-before(async () => {
-  fx = await fixture(dbTargets()[0]!);
-  app = await buildServer(fx.svc, {
-    clock: fx.clock,
+const { server } = usePlatform(sqliteTarget(), {
+  server: {
     httpLimits: { requestTimeoutMs: 600, headersTimeoutMs: 400, maxConnectionsPerSource: PER_SOURCE },
-  });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  port = (app.server.address() as { port: number }).port;
+  },
+  listen: true,
 });
-after(async () => {
-  await app.close();
-  await fx.drop();
-});
+const port = () => Number(new URL(server.base).port);
 
 const open = () =>
   new Promise<Socket>((resolve, reject) => {
-    const s = connect(port, '127.0.0.1', () => resolve(s));
+    const s = connect(port(), '127.0.0.1', () => resolve(s));
     s.on('error', reject);
   });
 /** Milliseconds until the server closes `s`, or `limitMs` if it is still open then. */
@@ -78,11 +66,11 @@ test('one source may hold only its share of connections; the rest are closed at 
 });
 
 test('answers are not cacheable; the docs page has a nonce-based CSP that its own script satisfies', async () => {
-  const health = await fetch(`http://127.0.0.1:${port}/api/v1/health`);
+  const health = await fetch(`http://127.0.0.1:${port()}/api/v1/health`);
   assert.equal(health.headers.get('cache-control'), 'no-store');
-  const wsdl = await fetch(`http://127.0.0.1:${port}/soap/rhc?wsdl`);
+  const wsdl = await fetch(`http://127.0.0.1:${port()}/soap/rhc?wsdl`);
   assert.equal(wsdl.headers.get('cache-control'), 'no-store');
-  const docs = await fetch(`http://127.0.0.1:${port}/docs`);
+  const docs = await fetch(`http://127.0.0.1:${port()}/docs`);
   const csp = docs.headers.get('content-security-policy') ?? '';
   const nonce = /script-src 'nonce-([^']+)'/.exec(csp)?.[1];
   assert.ok(nonce, csp);
@@ -90,6 +78,6 @@ test('answers are not cacheable; the docs page has a nonce-based CSP that its ow
   const html = await docs.text();
   assert.ok(html.includes(`<script nonce="${nonce}">`));
   assert.ok(html.includes(`<style nonce="${nonce}">`));
-  const second = (await fetch(`http://127.0.0.1:${port}/docs`)).headers.get('content-security-policy');
+  const second = (await fetch(`http://127.0.0.1:${port()}/docs`)).headers.get('content-security-policy');
   assert.notEqual(second, csp, 'a fresh nonce per response');
 });

@@ -5,10 +5,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../src/platform/api/server.ts';
-import type { Fixture } from './platform-helpers.ts';
-import { authRequest, dbTargets, fixture, idNumber, issuanceRequest } from './platform-helpers.ts';
+import type { Fixture } from '../testkit/platform/fixtures.ts';
+import { authRequest, fixture, idNumber, issuanceRequest, lossReport } from '../testkit/platform/fixtures.ts';
+import { sqliteTarget } from '../testkit/platform/suite.ts';
 
-const target = dbTargets()[0]!; // the serializer does not depend on the database
+const target = sqliteTarget(); // the serializer does not depend on the database
 
 describe('production serializer = zod-checked serializer', () => {
   let f: Fixture;
@@ -61,21 +62,7 @@ describe('production serializer = zod-checked serializer', () => {
     const v = await both('/cards/verify', { cardNo: id, chipSerial: 'SER0000061' }, 'hospital');
     assert.equal(v.holder.name, '钱𠮷');
     await both('/residents/verify-id', { idType: '01', idNo: id, name: '钱𠮷' }, 'hospital');
-    await both(
-      '/cards/status',
-      {
-        cardNo: id,
-        chipSerial: 'SER0000061',
-        oldStatus: '30',
-        newStatus: '40',
-        reasonCode: '02',
-        opTime: '20260601100000',
-        opOrgCode: '45075129-0',
-        operator: 'op',
-        serialNo: 'ser-2',
-      },
-      'hospital',
-    );
+    await both('/cards/status', lossReport(id, 'SER0000061', 'ser-2'), 'hospital');
     await both('/lists/query', { listType: 'B' }, 'hospital');
     await both('/lists/query', { listType: 'W' }, 'city');
     await both(

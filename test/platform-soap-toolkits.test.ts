@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { startProvince } from '../src/platform/province.ts';
-import { authRequest, idNumber, issuanceRequest } from './platform-helpers.ts';
+import { authRequest, idNumber, issuanceRequest } from '../testkit/platform/fixtures.ts';
 
 const PYTHON = '/usr/bin/python3';
 

@@ -6,153 +6,130 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import type { FastifyInstance } from 'fastify';
-import { buildServer } from '../src/platform/api/server.ts';
+import { before, test } from 'node:test';
 import { USER_ROLES, USER_ROLE_PERMISSIONS, permittedCodes } from '../src/platform/domain/institutions.ts';
 import type { IssuedCredentials } from '../src/platform/domain/institutions.ts';
-import type { Fixture } from './platform-helpers.ts';
-import {
-  authRequest,
-  dbTargets,
-  fixture,
-  idNumber,
-  issuanceRequest,
-  skipLoudly,
-} from './platform-helpers.ts';
+import { authRequest, idNumber, issuanceRequest } from '../testkit/platform/fixtures.ts';
+import { describeOnTargets, usePlatform } from '../testkit/platform/suite.ts';
 
-for (const target of dbTargets()) {
-  describe(`institution users and roles on ${target.name}`, () => {
-    let f: Fixture;
-    let app: FastifyInstance;
-    const post = (path: string, body: unknown, token?: string) =>
-      app.inject({
-        method: 'POST',
-        url: `/api/v1${path}`,
-        payload: body as object,
-        headers: token ? { authorization: `Bearer ${token}` } : {},
-      });
-    const signIn = async (c: IssuedCredentials) => {
-      f.clock.advance(1);
-      const r = await post('/auth/token', authRequest(c, f.clock));
-      assert.equal(r.statusCode, 200, r.body);
-      return r.json() as { token: string; allowedCodes: string[] };
-    };
-    /** The city's credentials with another user name and password. */
-    const asUser = (userName: string, password: string): IssuedCredentials => ({
-      ...f.creds.city!,
-      userName,
-      password,
+describeOnTargets('institution users and roles', (target) => {
+  const { f, server } = usePlatform(target, { server: {} });
+  const post = (path: string, body: unknown, token?: string) =>
+    server.app.inject({
+      method: 'POST',
+      url: `/api/v1${path}`,
+      payload: body as object,
+      headers: token ? { authorization: `Bearer ${token}` } : {},
     });
-    const id = idNumber('610102', '19770707', 41);
-
-    before(async () => {
-      if (!target.open) return;
-      f = await fixture(target);
-      app = await buildServer(f.svc, { clock: f.clock });
-      const admin = await signIn(f.creds.city!);
-      const r = await post('/cards/issuance', issuanceRequest(id, 'CHIP000041', 'users-1'), admin.token);
-      assert.equal(r.statusCode, 200, r.body);
-    });
-    after(async () => {
-      if (app) await app.close();
-      if (f) await f.drop();
-    });
-
-    test('a query user verifies cards but may not change them; allowedCodes say so', async (t) => {
-      if (!target.open) return skipLoudly(t, target.skip!);
-      const u = await f.svc.registry.addUser('61010000-2', { userName: 'doctor1', role: 'query' });
-      assert.match(u.password, /^[0-9a-f]{24}$/);
-      const s = await signIn(asUser('doctor1', u.password));
-      assert.deepEqual(s.allowedCodes, ['RHC_C0001', 'RHC_C0002', 'RHC_C0003', 'RHC_C0007', 'RHC_C0008']);
-      const v = await post('/cards/verify', { cardNo: id, chipSerial: 'CHIP000041' }, s.token);
-      assert.equal(v.statusCode, 200, v.body);
-      assert.equal(v.json().valid, true);
-      const w = await post(
-        '/cards/status',
-        {
-          cardNo: id,
-          chipSerial: 'CHIP000041',
-          oldStatus: '30',
-          newStatus: '40',
-          reasonCode: '01',
-          opTime: '20260601100000',
-          opOrgCode: '61010000-2',
-          operator: 'doctor1',
-          serialNo: 'users-2',
-        },
-        s.token,
-      );
-      assert.equal(w.statusCode, 403, w.body);
-      assert.equal(w.json().code, '1011');
-      assert.match(w.json().detail, /user role query/);
-    });
-
-    test('an auditor sees statistics only', async (t) => {
-      if (!target.open) return skipLoudly(t, target.skip!);
-      const u = await f.svc.registry.addUser('61010000-2', { userName: 'audit1', role: 'auditor' });
-      const s = await signIn(asUser('audit1', u.password));
-      assert.deepEqual(s.allowedCodes, ['RHC_C0001', 'RHC_C0008']);
-      const st = await post('/statistics/card-operations', { action: 'query' }, s.token);
-      assert.equal(st.statusCode, 200, st.body);
-      const v = await post('/cards/verify', { cardNo: id, chipSerial: 'CHIP000041' }, s.token);
-      assert.equal(v.json().code, '1011');
-    });
-
-    test('disabling a user stops its token at once; a role change applies to the next call', async (t) => {
-      if (!target.open) return skipLoudly(t, target.skip!);
-      const u = await f.svc.registry.addUser('61010000-2', { userName: 'window1', role: 'operator' });
-      const s = await signIn(asUser('window1', u.password));
-      const body = { action: 'query' };
-      assert.equal((await post('/statistics/card-operations', body, s.token)).statusCode, 200);
-      await f.svc.registry.updateUser('61010000-2', 'window1', { role: 'auditor' });
-      const v = await post('/cards/verify', { cardNo: id, chipSerial: 'CHIP000041' }, s.token);
-      assert.equal(v.json().code, '1011', 'the demoted user may no longer verify');
-      await f.svc.registry.updateUser('61010000-2', 'window1', { enabled: false });
-      const refused = await post('/statistics/card-operations', body, s.token);
-      assert.equal(refused.statusCode, 401, refused.body);
-      assert.equal(refused.json().code, '1006');
-      f.clock.advance(1);
-      const again = await post('/auth/token', authRequest(asUser('window1', u.password), f.clock));
-      assert.equal(again.json().code, '1005', 'a disabled user cannot sign in');
-      await f.svc.registry.updateUser('61010000-2', 'window1', { enabled: true });
-      const np = await f.svc.registry.updateUser('61010000-2', 'window1', { newPassword: true });
-      assert.ok(np.password && np.password !== u.password);
-      f.clock.advance(1);
-      const old = await post('/auth/token', authRequest(asUser('window1', u.password), f.clock));
-      assert.equal(old.json().code, '1005', 'the old password is gone');
-      await signIn(asUser('window1', np.password!));
-    });
-
-    test('user names are unique per institution and roles are checked', async (t) => {
-      if (!target.open) return skipLoudly(t, target.skip!);
-      await assert.rejects(
-        f.svc.registry.addUser('61010000-2', { userName: 'doctor1', role: 'query' }),
-        /already exists/,
-      );
-      await assert.rejects(
-        f.svc.registry.addUser('61010000-2', { userName: 'x', role: 'boss' as never }),
-        (e: Error & { code?: string }) => e.code === '1002',
-      );
-      await assert.rejects(
-        f.svc.registry.addUser('NOPE-1', { userName: 'x', role: 'query' }),
-        (e: Error & { code?: string }) => e.code === '1004',
-      );
-      // the same user name in another institution is another user
-      await f.svc.registry.addUser('61020000-3', { userName: 'doctor1', role: 'operator' });
-      const rows = await f.svc.registry.listUsers('61010000-2');
-      assert.deepEqual(
-        rows.map((r) => [r.user_name, r.role]),
-        [
-          ['admin', 'admin'],
-          ['audit1', 'auditor'],
-          ['doctor1', 'query'],
-          ['window1', 'auditor'],
-        ],
-      );
-    });
+  const signIn = async (c: IssuedCredentials) => {
+    f.clock.advance(1);
+    const r = await post('/auth/token', authRequest(c, f.clock));
+    assert.equal(r.statusCode, 200, r.body);
+    return r.json() as { token: string; allowedCodes: string[] };
+  };
+  /** The city's credentials with another user name and password. */
+  const asUser = (userName: string, password: string): IssuedCredentials => ({
+    ...f.creds.city!,
+    userName,
+    password,
   });
-}
+  const id = idNumber('610102', '19770707', 41);
+
+  before(async () => {
+    const admin = await signIn(f.creds.city!);
+    const r = await post('/cards/issuance', issuanceRequest(id, 'CHIP000041', 'users-1'), admin.token);
+    assert.equal(r.statusCode, 200, r.body);
+  });
+
+  test('a query user verifies cards but may not change them; allowedCodes say so', async () => {
+    const u = await f.svc.registry.addUser('61010000-2', { userName: 'doctor1', role: 'query' });
+    assert.match(u.password, /^[0-9a-f]{24}$/);
+    const s = await signIn(asUser('doctor1', u.password));
+    assert.deepEqual(s.allowedCodes, ['RHC_C0001', 'RHC_C0002', 'RHC_C0003', 'RHC_C0007', 'RHC_C0008']);
+    const v = await post('/cards/verify', { cardNo: id, chipSerial: 'CHIP000041' }, s.token);
+    assert.equal(v.statusCode, 200, v.body);
+    assert.equal(v.json().valid, true);
+    const w = await post(
+      '/cards/status',
+      {
+        cardNo: id,
+        chipSerial: 'CHIP000041',
+        oldStatus: '30',
+        newStatus: '40',
+        reasonCode: '01',
+        opTime: '20260601100000',
+        opOrgCode: '61010000-2',
+        operator: 'doctor1',
+        serialNo: 'users-2',
+      },
+      s.token,
+    );
+    assert.equal(w.statusCode, 403, w.body);
+    assert.equal(w.json().code, '1011');
+    assert.match(w.json().detail, /user role query/);
+  });
+
+  test('an auditor sees statistics only', async () => {
+    const u = await f.svc.registry.addUser('61010000-2', { userName: 'audit1', role: 'auditor' });
+    const s = await signIn(asUser('audit1', u.password));
+    assert.deepEqual(s.allowedCodes, ['RHC_C0001', 'RHC_C0008']);
+    const st = await post('/statistics/card-operations', { action: 'query' }, s.token);
+    assert.equal(st.statusCode, 200, st.body);
+    const v = await post('/cards/verify', { cardNo: id, chipSerial: 'CHIP000041' }, s.token);
+    assert.equal(v.json().code, '1011');
+  });
+
+  test('disabling a user stops its token at once; a role change applies to the next call', async () => {
+    const u = await f.svc.registry.addUser('61010000-2', { userName: 'window1', role: 'operator' });
+    const s = await signIn(asUser('window1', u.password));
+    const body = { action: 'query' };
+    assert.equal((await post('/statistics/card-operations', body, s.token)).statusCode, 200);
+    await f.svc.registry.updateUser('61010000-2', 'window1', { role: 'auditor' });
+    const v = await post('/cards/verify', { cardNo: id, chipSerial: 'CHIP000041' }, s.token);
+    assert.equal(v.json().code, '1011', 'the demoted user may no longer verify');
+    await f.svc.registry.updateUser('61010000-2', 'window1', { enabled: false });
+    const refused = await post('/statistics/card-operations', body, s.token);
+    assert.equal(refused.statusCode, 401, refused.body);
+    assert.equal(refused.json().code, '1006');
+    f.clock.advance(1);
+    const again = await post('/auth/token', authRequest(asUser('window1', u.password), f.clock));
+    assert.equal(again.json().code, '1005', 'a disabled user cannot sign in');
+    await f.svc.registry.updateUser('61010000-2', 'window1', { enabled: true });
+    const np = await f.svc.registry.updateUser('61010000-2', 'window1', { newPassword: true });
+    assert.ok(np.password && np.password !== u.password);
+    f.clock.advance(1);
+    const old = await post('/auth/token', authRequest(asUser('window1', u.password), f.clock));
+    assert.equal(old.json().code, '1005', 'the old password is gone');
+    await signIn(asUser('window1', np.password!));
+  });
+
+  test('user names are unique per institution and roles are checked', async () => {
+    await assert.rejects(
+      f.svc.registry.addUser('61010000-2', { userName: 'doctor1', role: 'query' }),
+      /already exists/,
+    );
+    await assert.rejects(
+      f.svc.registry.addUser('61010000-2', { userName: 'x', role: 'boss' as never }),
+      (e: Error & { code?: string }) => e.code === '1002',
+    );
+    await assert.rejects(
+      f.svc.registry.addUser('NOPE-1', { userName: 'x', role: 'query' }),
+      (e: Error & { code?: string }) => e.code === '1004',
+    );
+    // the same user name in another institution is another user
+    await f.svc.registry.addUser('61020000-3', { userName: 'doctor1', role: 'operator' });
+    const rows = await f.svc.registry.listUsers('61010000-2');
+    assert.deepEqual(
+      rows.map((r) => [r.user_name, r.role]),
+      [
+        ['admin', 'admin'],
+        ['audit1', 'auditor'],
+        ['doctor1', 'query'],
+        ['window1', 'auditor'],
+      ],
+    );
+  });
+});
 
 test('permitted codes are the intersection of institution and user roles', () => {
   for (const r of USER_ROLES) {

@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { sql } from 'kysely';
-import { dbTargets, skipLoudly } from './platform-helpers.ts';
+import { skipLoudly } from '../testkit/dialects.ts';
+import { dbTargets } from '../testkit/platform/fixtures.ts';
 
 const ROWS = 30_000;
 

@@ -4,18 +4,14 @@
 // headers and path handling.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { CONSOLE_CSP, registerConsole } from '../src/apps/web/index.ts';
 import { getCodeTable, maskIdNumber as platformMaskId } from '../src/codes/index.ts';
 import { seededRandom } from '../src/base/runtime.ts';
-import { buildServer } from '../src/platform/api/server.ts';
 import { INTERFACES } from '../src/platform/contracts.ts';
 import { passwordDigest as platformDigest, sm3Hex as platformSm3 } from '../src/platform/domain/secrets.ts';
-import { PlatformService } from '../src/platform/domain/service.ts';
-import { openDatabase } from '../src/platform/storage/db.ts';
-import type { PlatformDb } from '../src/platform/storage/db.ts';
-import { TestClock } from './platform-helpers.ts';
+import { sqliteTarget, usePlatform } from '../testkit/platform/suite.ts';
 
 // Browser modules have no type declarations: loaded through a computed URL (typed as any on purpose).
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -220,23 +216,14 @@ const FORM_VALUES: Record<string, Record<string, unknown>> = {
 };
 
 describe('console: pages build requests the platform accepts', () => {
-  let p: PlatformDb;
-  let svc: PlatformService;
+  const { server } = usePlatform(sqliteTarget(), { server: {} });
   let app: FastifyInstance;
   let openapi: { paths: Record<string, { post?: { summary?: string } }> };
 
   before(async () => {
-    const clock = new TestClock();
-    p = await openDatabase('sqlite::memory:');
-    svc = await PlatformService.open(p, { clock, random: seededRandom(7) });
-    app = await buildServer(svc, { clock });
+    app = server.app;
     await registerConsole(app);
     openapi = (await app.inject({ method: 'GET', url: '/openapi.json' })).json();
-  });
-  after(async () => {
-    await app?.close();
-    await svc?.close();
-    await p?.close();
   });
 
   test('each page posts to the OpenAPI path of its business code', async () => {

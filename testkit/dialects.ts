@@ -21,6 +21,22 @@ export interface DialectCase {
   skip?: string;
 }
 
+/** `url` opened on `schema` (the `schema=` parameter openDatabase reads), for processes given one URL. */
+export function schemaUrl(url: string, schema: string): string {
+  return `${url}${url.includes('?') ? '&' : '?'}schema=${schema}`;
+}
+
+/** Drops a PostgreSQL schema and all it holds (clean-up of tests and benches). */
+export async function dropSchema(url: string, schema: string): Promise<void> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    await c.query(`drop schema if exists ${schema} cascade`);
+  } finally {
+    await c.end();
+  }
+}
+
 export function dialectCases(): DialectCase[] {
   const url = process.env.RHC_TEST_POSTGRES_URL;
   return [
@@ -30,26 +46,21 @@ export function dialectCases(): DialectCase[] {
           name: 'postgres',
           fresh: async () => {
             const schema = `rhc_t_${process.pid}_${randomBytes(4).toString('hex')}`;
-            return {
-              url,
-              schema,
-              drop: async () => {
-                const c = new pg.Client({ connectionString: url });
-                await c.connect();
-                await c.query(`drop schema if exists ${schema} cascade`);
-                await c.end();
-              },
-            };
+            return { url, schema, drop: () => dropSchema(url, schema) };
           },
         }
       : { name: 'postgres', skip: 'RHC_TEST_POSTGRES_URL not set — PostgreSQL tests SKIPPED' },
   ];
 }
 
-/** Skips a dialect's test loudly; under CI a missing database is a failure, not a skip. */
-export function skipDialect(t: TestContext, d: DialectCase): void {
-  const reason = d.skip ?? `${d.name} unavailable`;
-  if (process.env.CI === 'true') throw new Error(`${reason} (CI=true: every dialect is required)`);
+/** Skips loudly (a banner in the log and a skip); under CI a missing database or service fails instead. */
+export function skipLoudly(t: TestContext, reason: string): void {
+  if (process.env.CI === 'true') throw new Error(`${reason} (CI=true: it is required)`);
   console.warn(`\n*** ${reason} ***\n`);
   t.skip(reason);
+}
+
+/** Skips a dialect's test loudly (see skipLoudly). */
+export function skipDialect(t: TestContext, d: DialectCase): void {
+  skipLoudly(t, d.skip ?? `${d.name} unavailable`);
 }

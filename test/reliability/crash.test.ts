@@ -8,19 +8,19 @@
 // server while it imports a city card file uploaded over HTTP (RHC_CRASH_IMPORT_KILLS, default 2).
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { describe } from 'node:test';
 import { systemClock } from '../../src/base/runtime.ts';
-import { exportFile } from '../../src/platform/exchange/export.ts';
-import { bulkLoad } from '../../src/platform/seed/bulk.ts';
 import { openDatabase } from '../../src/platform/storage/db.ts';
 import { login, prepareDb } from '../../testkit/load/client.ts';
-import { checkConsistency, idNumber, issuanceBody, send, statusBody } from '../../testkit/load/crash.ts';
+import { checkConsistency, issuanceBody, send, statusBody } from '../../testkit/load/crash.ts';
+import { idNumber } from '../../testkit/platform/fixtures.ts';
 import type { LedgerEntry } from '../../testkit/load/crash.ts';
 import { writeSuiteResult } from '../../testkit/load/results.ts';
 import { startServerProcess } from '../../testkit/load/server-process.ts';
-import { envNumber, postgresTemp, skipLoudly, sqliteTemp } from './helpers.ts';
-import type { TempDb } from './helpers.ts';
+import { bulkCityFiles } from '../../testkit/platform/exchange.ts';
+import { itOnDatabases } from '../../testkit/platform/suite.ts';
+import type { TempDatabase } from '../../testkit/platform/suite.ts';
+import { envNumber } from './helpers.ts';
 
 const ROUNDS = envNumber('RHC_CRASH_ROUNDS', 20);
 const BUDGET_S = envNumber('RHC_CRASH_BUDGET_SECONDS', 35);
@@ -28,7 +28,7 @@ const WORKERS = 4;
 const IMPORT_KILLS = envNumber('RHC_CRASH_IMPORT_KILLS', 2);
 const IMPORT_RESIDENTS = envNumber('RHC_CRASH_IMPORT_RESIDENTS', 12_000);
 
-async function crashRun(db: TempDb) {
+async function crashRun(db: TempDatabase) {
   const prep = await prepareDb(db.url);
   const city = prep.city;
   const ledger: LedgerEntry[] = [];
@@ -168,39 +168,20 @@ async function countOf(dbUrl: string, table: 'cards' | 'exchange_files') {
  * PUT /api/v1/exchange/files/:name): after each kill the file is applied entirely or not at all; the
  * upload is repeated with the same file until acknowledged, then once more (a duplicate, nothing applied).
  */
-async function importCrashRun(db: TempDb, scratch: string) {
+async function importCrashRun(db: TempDatabase, scratch: string) {
   const prep = await prepareDb(db.url);
   // the city side: a synthetic population exported as the JMXX (residents) and KXX (cards) up files
-  const city = await openDatabase(`sqlite:${join(scratch, 'city.db')}`);
-  const now = new Date();
-  await bulkLoad(city, IMPORT_RESIDENTS, {
-    regionPrefix: '6101',
+  const { jm, kxx } = await bulkCityFiles(scratch, IMPORT_RESIDENTS, {
     seed: 31,
-    today: '20260601',
-    now: now.toISOString(),
+    clock: systemClock,
+    // seed/synthetic.ts writes address type '1' where the exchange code table has '01' (reported)
+    afterLoad: (city) =>
+      city.db
+        .updateTable('residents')
+        .set({ address1_type: '01' })
+        .where('address1_type', '=', '1')
+        .execute(),
   });
-  // seed/synthetic.ts writes address type '1' where the exchange code table has '01' (reported)
-  await city.db
-    .updateTable('residents')
-    .set({ address1_type: '01' })
-    .where('address1_type', '=', '1')
-    .execute();
-  const out = join(scratch, 'out');
-  const jm = (await exportFile(city, {
-    type: 'JMXX',
-    region: '610100',
-    outDir: out,
-    clock: systemClock,
-    mode: 'F',
-  }))!;
-  const kxx = (await exportFile(city, {
-    type: 'KXX',
-    region: '610100',
-    outDir: out,
-    clock: systemClock,
-    mode: 'F',
-  }))!;
-  await city.close();
   const upload = (baseUrl: string, token: string, f: { path: string; file: string }, signal?: AbortSignal) =>
     fetch(`${baseUrl}/api/v1/exchange/files/${f.file}`, {
       method: 'PUT',
@@ -292,53 +273,14 @@ async function importCrashRun(db: TempDb, scratch: string) {
 }
 
 describe('crash suite [integration]', () => {
-  it(
-    'SQLite: kill -9 during a card-file import over HTTP → all or nothing, then applied once',
+  itOnDatabases(
+    'kill -9 during a card-file import over HTTP → all or nothing, then applied once',
     { timeout: 300_000 },
-    async () => {
-      const db = sqliteTemp('crash-import');
-      const scratch = sqliteTemp('crash-import-city');
-      try {
-        await importCrashRun(db, scratch.url.slice('sqlite:'.length, -'/platform.db'.length));
-      } finally {
-        await db.drop();
-        await scratch.drop();
-      }
-    },
+    (db) => importCrashRun(db, db.dir),
   );
-
-  it(
-    'SQLite: kill -9 during issuance and status changes → consistent, exactly once, nothing lost',
+  itOnDatabases(
+    'kill -9 during issuance and status changes → consistent, exactly once, nothing lost',
     { timeout: 300_000 },
-    async () => {
-      const db = sqliteTemp('crash');
-      try {
-        await crashRun(db);
-      } finally {
-        await db.drop();
-      }
-    },
+    crashRun,
   );
-
-  it('PostgreSQL: kill -9 during a card-file import over HTTP', { timeout: 300_000 }, async (t) => {
-    const db = postgresTemp('crash_import');
-    if (!db) return skipLoudly(t, 'RHC_TEST_POSTGRES_URL not set — PostgreSQL import crash test SKIPPED');
-    const scratch = sqliteTemp('crash-import-city');
-    try {
-      await importCrashRun(db, scratch.url.slice('sqlite:'.length, -'/platform.db'.length));
-    } finally {
-      await db.drop();
-      await scratch.drop();
-    }
-  });
-
-  it('PostgreSQL: the same', { timeout: 300_000 }, async (t) => {
-    const db = postgresTemp('crash');
-    if (!db) return skipLoudly(t, 'RHC_TEST_POSTGRES_URL not set — PostgreSQL crash test SKIPPED');
-    try {
-      await crashRun(db);
-    } finally {
-      await db.drop();
-    }
-  });
 });

@@ -5,7 +5,7 @@
 // missing / forged / expired tokens → coded refusals, no 5xx but SOAP Faults, the server answers
 // /health after every batch and its database is intact. Counts go to tmp/reliability/hostile.json.
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe } from 'node:test';
 import { openDatabase } from '../../src/platform/storage/db.ts';
 import { login, postJson, prepareDb } from '../../testkit/load/client.ts';
 import {
@@ -20,8 +20,8 @@ import {
 import type { HostileSummary, OpenApiDoc } from '../../testkit/load/hostile.ts';
 import { writeSuiteResult } from '../../testkit/load/results.ts';
 import { startServerProcess } from '../../testkit/load/server-process.ts';
-import { postgresTemp, skipLoudly, sqliteTemp } from './helpers.ts';
-import type { TempDb } from './helpers.ts';
+import { itOnDatabases } from '../../testkit/platform/suite.ts';
+import type { TempDatabase } from '../../testkit/platform/suite.ts';
 
 const BODY_LIMIT = 64 * 1024;
 
@@ -61,7 +61,7 @@ async function tableCounts(url: string) {
   }
 }
 
-async function attack(db: TempDb): Promise<HostileSummary> {
+async function attack(db: TempDatabase): Promise<HostileSummary> {
   const prep = await prepareDb(db.url, { residents: 300, seed: 11 });
   const before = await tableCounts(db.url);
   const server = await startServerProcess({ dbUrl: db.url, bodyLimit: BODY_LIMIT });
@@ -147,26 +147,9 @@ function check(name: string, s: HostileSummary): void {
 }
 
 describe('hostile input [integration]', () => {
-  it(
-    'SQLite: every endpoint refuses hostile input with a catalogue code and keeps serving',
+  itOnDatabases(
+    'every endpoint refuses hostile input with a catalogue code and keeps serving',
     { timeout: 180_000 },
-    async () => {
-      const db = sqliteTemp('hostile');
-      try {
-        check('sqlite', await attack(db));
-      } finally {
-        await db.drop();
-      }
-    },
+    async (db) => check(db.name, await attack(db)),
   );
-
-  it('PostgreSQL: the same attack', { timeout: 180_000 }, async (t) => {
-    const db = postgresTemp('hostile');
-    if (!db) return skipLoudly(t, 'RHC_TEST_POSTGRES_URL not set — PostgreSQL hostile-input test SKIPPED');
-    try {
-      check('postgres', await attack(db));
-    } finally {
-      await db.drop();
-    }
-  });
 });

@@ -5,15 +5,16 @@
 // and on anonymous RSS net of SQLite's configured page caches, see docs/reliability.md).
 // RHC_SOAK_SECONDS (default 20) sets the length; the 10-minute run lives in bench/reliability.bench.ts.
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe } from 'node:test';
 import { writeSuiteResult } from '../../testkit/load/results.ts';
 import { soak } from '../../testkit/load/soak.ts';
-import { envNumber, postgresTemp, skipLoudly, sqliteTemp } from './helpers.ts';
-import type { TempDb } from './helpers.ts';
+import { itOnDatabases } from '../../testkit/platform/suite.ts';
+import type { TempDatabase } from '../../testkit/platform/suite.ts';
+import { envNumber } from './helpers.ts';
 
 const SECONDS = envNumber('RHC_SOAK_SECONDS', 20);
 
-async function soakRun(db: TempDb, workDir: string) {
+async function soakRun(db: TempDatabase, workDir: string) {
   const r = await soak({ dbUrl: db.url, workDir, seconds: SECONDS, residents: 20_000 });
   console.log(
     `soak[${db.name}]: ${SECONDS} s at ${r.targetRps} req/s (70 % of ${r.peakRps.toFixed(0)}): ` +
@@ -47,28 +48,9 @@ async function soakRun(db: TempDb, workDir: string) {
 }
 
 describe('soak [integration]', () => {
-  it(
-    `SQLite: ${SECONDS} s at 70 % of peak verification with background writes`,
+  itOnDatabases(
+    `${SECONDS} s at 70 % of peak verification with background writes`,
     { timeout: SECONDS * 1000 + 120_000 },
-    async () => {
-      const db = sqliteTemp('soak');
-      try {
-        await soakRun(db, db.url.slice('sqlite:'.length, -'/platform.db'.length));
-      } finally {
-        await db.drop();
-      }
-    },
+    (db) => soakRun(db, db.dir),
   );
-
-  it('PostgreSQL: the same', { timeout: SECONDS * 1000 + 120_000 }, async (t) => {
-    const db = postgresTemp('soak');
-    if (!db) return skipLoudly(t, 'RHC_TEST_POSTGRES_URL not set — PostgreSQL soak SKIPPED');
-    const scratch = sqliteTemp('soak-scratch');
-    try {
-      await soakRun(db, scratch.url.slice('sqlite:'.length, -'/platform.db'.length));
-    } finally {
-      await db.drop();
-      await scratch.drop();
-    }
-  });
 });

@@ -2,8 +2,8 @@
 // answer if one came back), so after kill -9 and a restart it can re-send the unanswered writes with the
 // SAME request ids and check the database: every acknowledged write is there, every write applied exactly
 // once, the operations log agrees with the card states, list versions only grow.
-import { computeCheckDigit } from '../../src/codes/index.ts';
 import { openDatabase } from '../../src/platform/storage/db.ts';
+import { issuanceRequest } from '../platform/fixtures.ts';
 import { postJson } from './client.ts';
 
 export interface LedgerEntry {
@@ -18,40 +18,9 @@ export interface LedgerEntry {
   kind: 'issue' | 'status';
 }
 
-export function idNumber(region: string, birth: string, seq: number): string {
-  const first = `${region}${birth}${String(seq).padStart(3, '0')}`;
-  return first + computeCheckDigit(first);
-}
-
 /** RHC_C0004 body for a new card (the holder's ID number doubles as the card number). */
 export function issuanceBody(idNo: string, chip: string, serialNo: string, issuePoint: string) {
-  return {
-    card: {
-      cardNo: idNo,
-      chipSerial: chip,
-      securityCode: '123',
-      cardType: '1',
-      specVersion: '0100',
-      issuerOrgName: '西安市卫生健康委员会',
-      issuerOrgCode: '6101000000000000000001',
-      issueDate: '20260601',
-      validUntil: '20360601',
-      appCityCode: '610100',
-      cardForm: '1',
-    },
-    holder: {
-      name: '王堃',
-      sex: Number(idNo[16]) % 2 ? '1' : '2',
-      nation: '01',
-      birthDate: idNo.slice(6, 14),
-      idType: '01',
-      idNo,
-    },
-    issuePoint,
-    operator: 'crash-test',
-    issueTime: '20260601100000',
-    serialNo,
-  };
+  return { ...issuanceRequest(idNo, chip, serialNo), issuePoint, operator: 'crash-test' };
 }
 
 export function statusBody(cardNo: string, chip: string, serialNo: string, orgCode: string) {

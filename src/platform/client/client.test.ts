@@ -13,8 +13,8 @@ import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../api/server.ts';
 import { TOKEN_TTL_SECONDS } from '../domain/institutions.ts';
-import { fixture, idNumber, issuanceRequest, dbTargets } from '../../../test/platform-helpers.ts';
-import type { Fixture } from '../../../test/platform-helpers.ts';
+import { fixture, idNumber, issuanceRequest, dbTargets } from '../../../testkit/platform/fixtures.ts';
+import type { Fixture } from '../../../testkit/platform/fixtures.ts';
 import { PlatformCallError, PlatformClient, PlatformUnavailable } from './index.ts';
 import type { PlatformCredentials } from './index.ts';
 

@@ -1,17 +1,20 @@
-// Fixtures of the exchange tests: a city database with issued and blocked cards (through the real
-// PlatformService), a province database, and helpers to export, tamper with and re-import files.
+// Fixtures of the exchange tests: a city platform database with issued and blocked cards (through the real
+// PlatformService), a temporary directory, and the export of a city's file.
 import { mkdtempSync } from 'node:fs';
-import type { Kysely } from 'kysely';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { seededRandom } from '../src/base/runtime.ts';
-import { PlatformService } from '../src/platform/domain/service.ts';
-import type { Caller } from '../src/platform/domain/institutions.ts';
-import { exportFile } from '../src/platform/exchange/export.ts';
-import type { ExchangeType } from '../src/platform/exchange/layouts.ts';
-import type { PlatformDb } from '../src/platform/storage/db.ts';
-import { TestClock, authRequest, idNumber, issuanceRequest } from './platform-helpers.ts';
-import type { DbTarget } from './platform-helpers.ts';
+import { seededRandom } from '../../src/base/runtime.ts';
+import { PlatformService } from '../../src/platform/domain/service.ts';
+import type { Caller } from '../../src/platform/domain/institutions.ts';
+import type { Clock } from '../../src/base/runtime.ts';
+import { exportFile } from '../../src/platform/exchange/export.ts';
+import type { ExportResult } from '../../src/platform/exchange/export.ts';
+import { bulkLoad } from '../../src/platform/seed/bulk.ts';
+import { openDatabase } from '../../src/platform/storage/db.ts';
+import type { ExchangeType } from '../../src/platform/exchange/layouts.ts';
+import type { PlatformDb } from '../../src/platform/storage/db.ts';
+import { TestClock, authRequest, idNumber, issuanceRequest } from './fixtures.ts';
+import type { DbTarget } from './fixtures.ts';
 
 export const CITY = { institutionCode: '61010000-2', regionCode: '610100' };
 export const CITY_B = { institutionCode: '61020000-3', regionCode: '610200' };
@@ -93,14 +96,34 @@ export async function exportUp(c: City, type: ExchangeType, o: { mode?: 'F' | 'D
   return r;
 }
 
-/** A snapshot of every table an import may touch, to assert "database unchanged". */
-export async function snapshot(p: PlatformDb): Promise<string> {
-  const tables = ['residents', 'cards', 'card_operations', 'list_changes', 'exchange_files'] as const;
-  const out: Record<string, unknown> = {};
-  for (const t of tables)
-    out[t] = await (p.db as never as Kysely<Record<string, Record<string, unknown>>>)
-      .selectFrom(t)
-      .selectAll()
-      .execute();
-  return JSON.stringify(out);
+/**
+ * A synthetic city of `residents` holders in Xi'an's counties (bulk-loaded into sqlite:<dir>/city.db, so
+ * every card is the city's) exported as full JMXX and KXX up files into <dir>/out.
+ */
+export async function bulkCityFiles(
+  dir: string,
+  residents: number,
+  o: { seed: number; clock: Clock; afterLoad?: (city: PlatformDb) => Promise<unknown> },
+): Promise<{ jm: ExportResult; kxx: ExportResult }> {
+  const city = await openDatabase(`sqlite:${join(dir, 'city.db')}`);
+  try {
+    await bulkLoad(city, residents, {
+      regionPrefix: '6101',
+      seed: o.seed,
+      today: '20260601',
+      now: o.clock.now().toISOString(),
+    });
+    await o.afterLoad?.(city);
+    const full = async (type: ExchangeType) =>
+      (await exportFile(city, {
+        type,
+        region: '610100',
+        outDir: join(dir, 'out'),
+        clock: o.clock,
+        mode: 'F',
+      }))!;
+    return { jm: await full('JMXX'), kxx: await full('KXX') };
+  } finally {
+    await city.close();
+  }
 }

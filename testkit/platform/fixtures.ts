@@ -1,17 +1,15 @@
-// Shared fixtures of the platform tests: database targets (SQLite always; PostgreSQL when
-// RHC_TEST_POSTGRES_URL is set, else a loud skip that FAILS under CI), a controllable clock, institutions.
-import { randomBytes } from 'node:crypto';
-import type { TestContext } from 'node:test';
-import pg from 'pg';
-import { seededRandom } from '../src/base/runtime.ts';
-import type { Clock } from '../src/base/runtime.ts';
-import { toWireTime } from '../src/platform/domain/format.ts';
-import { computeCheckDigit } from '../src/codes/index.ts';
-import type { IssuedCredentials, Role } from '../src/platform/domain/institutions.ts';
-import { passwordDigest, sm3Hex } from '../src/platform/domain/secrets.ts';
-import { PlatformService } from '../src/platform/domain/service.ts';
-import { openDatabase } from '../src/platform/storage/db.ts';
-import type { PlatformDb } from '../src/platform/storage/db.ts';
+// Shared fixtures of the platform and exchange tests: database targets (the dialects of ../dialects.ts
+// opened as platform databases), a controllable clock, institutions, valid ID numbers and wire requests.
+import { seededRandom } from '../../src/base/runtime.ts';
+import type { Clock } from '../../src/base/runtime.ts';
+import { toWireTime } from '../../src/platform/domain/format.ts';
+import { computeCheckDigit } from '../../src/codes/index.ts';
+import type { IssuedCredentials, Role } from '../../src/platform/domain/institutions.ts';
+import { passwordDigest, sm3Hex } from '../../src/platform/domain/secrets.ts';
+import { PlatformService } from '../../src/platform/domain/service.ts';
+import { openDatabase } from '../../src/platform/storage/db.ts';
+import type { PlatformDb } from '../../src/platform/storage/db.ts';
+import { dialectCases } from '../dialects.ts';
 
 export class TestClock implements Clock {
   t: number;
@@ -33,46 +31,26 @@ export interface DbTarget {
   skip?: string;
 }
 
+/** SQLite always; PostgreSQL (a fresh schema per open) when RHC_TEST_POSTGRES_URL is set, else a skip. */
 export function dbTargets(): DbTarget[] {
-  const targets: DbTarget[] = [
-    {
-      name: 'sqlite',
+  return dialectCases().map((d) => {
+    const fresh = d.fresh;
+    if (!fresh) return { name: d.name, skip: d.skip };
+    return {
+      name: d.name,
       open: async () => {
-        const p = await openDatabase('sqlite::memory:');
-        return { p, drop: () => p.close() };
-      },
-    },
-  ];
-  const url = process.env.RHC_TEST_POSTGRES_URL;
-  if (url) {
-    targets.push({
-      name: 'postgres',
-      open: async () => {
-        const schema = `rhc_t_${process.pid}_${randomBytes(4).toString('hex')}`;
-        const p = await openDatabase(url, { schema });
+        const t = await fresh();
+        const p = await openDatabase(t.url, t.schema ? { schema: t.schema } : {});
         return {
           p,
           drop: async () => {
             await p.close();
-            const c = new pg.Client({ connectionString: url });
-            await c.connect();
-            await c.query(`drop schema if exists ${schema} cascade`);
-            await c.end();
+            await t.drop();
           },
         };
       },
-    });
-  } else {
-    targets.push({ name: 'postgres', skip: 'RHC_TEST_POSTGRES_URL not set — PostgreSQL tests SKIPPED' });
-  }
-  return targets;
-}
-
-/** Skips loudly; under CI a missing database is a failure, not a skip. */
-export function skipLoudly(t: TestContext, reason: string): void {
-  if (process.env.CI === 'true') throw new Error(`${reason} (CI=true: PostgreSQL is required)`);
-  console.warn(`\n*** ${reason} ***\n`);
-  t.skip(reason);
+    };
+  });
 }
 
 /** A valid GB 11643 number from region, birth date and sequence (check character computed). */
@@ -89,7 +67,7 @@ export interface Fixture {
   creds: Record<string, IssuedCredentials>;
 }
 
-/** Opens a service with four institutions: a province admin, city 610100, two hospitals (6101xx, 6102xx). */
+/** Opens a service with five institutions: province, cities 610100 and 610200, a hospital (610102), a bank. */
 export async function fixture(target: DbTarget): Promise<Fixture> {
   const { p, drop } = await target.open!();
   const clock = new TestClock();
@@ -158,5 +136,20 @@ export function issuanceRequest(
     operator: 'op017',
     issueTime: '20260601100000',
     serialNo: serial,
+  };
+}
+
+/** RHC_C0005 body: the hospital 45075129-0 reports a card lost (30 → 40, reason 02). */
+export function lossReport(cardNo: string, chipSerial: string, serialNo: string) {
+  return {
+    cardNo,
+    chipSerial,
+    oldStatus: '30',
+    newStatus: '40',
+    reasonCode: '02',
+    opTime: '20260601100000',
+    opOrgCode: '45075129-0',
+    operator: 'op',
+    serialNo,
   };
 }
