@@ -204,7 +204,10 @@ test('two processes writing audit entries to one database extend a single chain'
         subject: `file:${i}`,
         outcome: '0000',
       });
-      await Promise.all([ta.flush(), tb.flush()]);
+      // one after the other: two SQLite handles in ONE process would block each other's synchronous
+      // busy wait (separate processes wait for each other normally)
+      await ta.flush();
+      await tb.flush();
     }
     const r = await verifyAuditChain(a.db);
     assert.deepEqual(r, { ok: true, entries: 6 });

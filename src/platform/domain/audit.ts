@@ -2,15 +2,15 @@
 // and purpose. hash = SM3(prev_hash ‖ '|' ‖ the entry's fields). A CHANGE is audited inside its own
 // transaction (`writeInTransaction`): committed together or not at all. READS are buffered and written in
 // batches (a card verification does not pay for a commit); `flush()` runs on a timer and on shutdown
-// (design choice: a crash may lose the last flush interval of read entries, never a change's). The chain is computed AT FLUSH TIME inside
-// the writing transaction from the last stored hash, under the database's write lock (SQLite BEGIN
-// IMMEDIATE, PostgreSQL advisory lock), so several processes (server, CLI imports) extend one chain.
-import type BetterSqlite3 from 'better-sqlite3';
-import { PostgresAdapter, sql } from 'kysely';
+// (design choice: a crash may lose the last flush interval of read entries, never a change's). The chain is
+// computed AT FLUSH TIME inside the writing transaction from the last stored hash, under the storage's
+// `audit` writer lock (src/storage adapter), so several processes (server, CLI imports) extend one chain.
 import type { Kysely, Transaction } from 'kysely';
 import type { Clock } from '../../base/runtime.ts';
+import { storageOf } from '../../storage/index.ts';
+import type { DialectAdapter } from '../../storage/index.ts';
+import type { PlatformDb } from '../storage/db.ts';
 import type { Database } from '../storage/schema.ts';
-import { insertSqliteRows } from '../storage/sqlite-insert.ts';
 import { sm3Hex } from './secrets.ts';
 
 export interface AuditInput {
@@ -56,79 +56,69 @@ function chain(prev: string, batch: (AuditInput & { at: string })[]) {
   });
 }
 
-const LAST_HASH = 'select hash from audit_log order by seq desc limit 1';
+type Trx = Transaction<Database>;
+
+async function lastHash(trx: Trx): Promise<string> {
+  const last = await trx
+    .selectFrom('audit_log')
+    .select('hash')
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return last?.hash ?? GENESIS_HASH;
+}
+
+/** The storage behind a Kysely instance or the storage itself (callers still hand over `p.db`). */
+export function storageFor(db: Kysely<Database> | PlatformDb): PlatformDb {
+  return 'adapter' in db ? db : storageOf(db);
+}
 
 export class AuditTrail {
   private pending: (AuditInput & { at: string })[] = [];
   private flushing: Promise<void> = Promise.resolve();
   private readonly db: Kysely<Database>;
+  private readonly adapter: DialectAdapter;
   private readonly clock: Clock;
-  private readonly raw: BetterSqlite3.Database | undefined;
 
-  private constructor(db: Kysely<Database>, clock: Clock, raw: BetterSqlite3.Database | undefined) {
-    this.db = db;
+  private constructor(p: PlatformDb, clock: Clock) {
+    this.db = p.db;
+    this.adapter = p.adapter;
     this.clock = clock;
-    this.raw = raw;
   }
 
-  /**
-   * raw: the SQLite handle behind db — batches are then written with cached prepared statements in one
-   * IMMEDIATE transaction while holding Kysely's connection (never inside another request's transaction);
-   * PostgreSQL gets one multi-row INSERT per batch under an advisory lock.
-   */
-  static async open(db: Kysely<Database>, clock: Clock, raw?: BetterSqlite3.Database): Promise<AuditTrail> {
-    return new AuditTrail(db, clock, raw);
+  /** Over the storage `p` (or the Kysely instance it opened); batches go through its adapter. */
+  static async open(p: PlatformDb | Kysely<Database>, clock: Clock, _unused?: unknown): Promise<AuditTrail> {
+    return new AuditTrail(storageFor(p), clock);
   }
 
   append(e: AuditInput): void {
     this.pending.push({ ...e, at: this.clock.now().toISOString() });
   }
 
+  /** Chains `batch` to the last stored entry under the audit lock, inside `trx`. */
+  private async writeChained(trx: Trx, batch: (AuditInput & { at: string })[]): Promise<void> {
+    await this.adapter.lock(trx, 'audit');
+    await this.adapter.insertRows(trx, 'audit_log', chain(await lastHash(trx), batch));
+  }
+
   /**
    * Writes one entry inside the caller's (write) transaction, chained to the last stored entry under the
    * audit lock: the change and its audit entry commit together. Buffered entries flushed later chain after it.
    */
-  async writeInTransaction(trx: Transaction<Database>, e: AuditInput): Promise<void> {
-    if (this.db.getExecutor().adapter instanceof PostgresAdapter)
-      await sql`select pg_advisory_xact_lock(5150002)`.execute(trx);
-    const last = await sql<{ hash: string }>`${sql.raw(LAST_HASH)}`.execute(trx);
-    await trx
-      .insertInto('audit_log')
-      .values(chain(last.rows[0]?.hash ?? GENESIS_HASH, [{ ...e, at: this.clock.now().toISOString() }]))
-      .execute();
+  async writeInTransaction(trx: Trx, e: AuditInput): Promise<void> {
+    await this.writeChained(trx, [{ ...e, at: this.clock.now().toISOString() }]);
   }
 
   get pendingCount(): number {
     return this.pending.length;
   }
 
-  /** Writes pending entries in order, one transaction per batch; calls are serialised. */
+  /** Writes pending entries in order, one write transaction per batch; calls are serialised. */
   flush(): Promise<void> {
     this.flushing = this.flushing.then(async () => {
       while (this.pending.length > 0) {
         const batch = this.pending.slice(0, 500);
-        const raw = this.raw;
-        if (raw) {
-          await this.db.connection().execute(async () => {
-            const last = raw.prepare(LAST_HASH);
-            raw
-              .transaction(() => {
-                const head = (last.get() as { hash: string } | undefined)?.hash ?? GENESIS_HASH;
-                insertSqliteRows(raw, 'audit_log', chain(head, batch));
-              })
-              .immediate();
-          });
-        } else {
-          await this.db.transaction().execute(async (trx) => {
-            if (this.db.getExecutor().adapter instanceof PostgresAdapter)
-              await sql`select pg_advisory_xact_lock(5150002)`.execute(trx);
-            const last = await sql<{ hash: string }>`${sql.raw(LAST_HASH)}`.execute(trx);
-            await trx
-              .insertInto('audit_log')
-              .values(chain(last.rows[0]?.hash ?? GENESIS_HASH, batch))
-              .execute();
-          });
-        }
+        await this.adapter.writeTransaction(this.db, (trx) => this.writeChained(trx as Trx, batch));
         this.pending.splice(0, batch.length);
       }
     });
