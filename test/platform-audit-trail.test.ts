@@ -5,7 +5,8 @@ import { after, before, describe, test } from 'node:test';
 import type { DialectAdapter } from '../src/storage/index.ts';
 import { AuditTrail, verifyAuditChain } from '../src/platform/domain/audit.ts';
 import type { PlatformDb } from '../src/platform/storage/db.ts';
-import { dbTargets, skipLoudly } from './platform-helpers.ts';
+import { skipLoudly } from '../testkit/dialects.ts';
+import { dbTargets } from '../testkit/platform/fixtures.ts';
 
 const clock = { now: () => new Date('2026-06-01T00:00:00Z') };
 

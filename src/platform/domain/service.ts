@@ -71,7 +71,7 @@ export class PlatformService {
       clock: o.clock,
       random: o.random,
       registry: await InstitutionRegistry.open(p.db, o.clock, o.random),
-      audit: await AuditTrail.open(p.db, o.clock, p.sqlite),
+      audit: await AuditTrail.open(p, o.clock),
       lookup: createCardLookup(p),
       uses: new UseRecords(),
     };
