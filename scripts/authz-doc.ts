@@ -5,7 +5,13 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { INTERFACES } from '../src/platform/contracts.ts';
-import { REGION_RULE, authorizationMatrix, fieldRules } from '../src/platform/domain/authorization.ts';
+import {
+  EXCHANGE_ROUTES,
+  REGION_RULE,
+  authorizationMatrix,
+  exchangeMatrix,
+  fieldRules,
+} from '../src/platform/domain/authorization.ts';
 import { ROLES, USER_ROLES } from '../src/platform/domain/institutions.ts';
 
 export const AUTHZ_DOC = fileURLToPath(new URL('../docs/authorization.md', import.meta.url));
@@ -43,12 +49,32 @@ export function renderAuthorizationMarkdown(): string {
       (d) => `| ${d.code} | ${d.zh} | ${REGION_RULE[d.code] === 'any' ? 'every region' : 'own region'} |`,
     ),
     '',
+    '## File exchange (city ↔ province)',
+    '',
+    'The routes of src/platform/exchange/http.ts: uploads change card states and list downloads hold every',
+    'listed ID number, so both need a user whose job is the exchange; each upload and list download is',
+    'audited under the real user, and so is every refusal. Tested cell by cell over HTTP.',
+    '',
+    `| Institution role | User role | ${Object.keys(EXCHANGE_ROUTES).join(' | ')} |`,
+    `|---|---|${Object.keys(EXCHANGE_ROUTES)
+      .map(() => '---')
+      .join('|')}|`,
+    ...ROLES.flatMap((role) =>
+      USER_ROLES.map((userRole) => {
+        const row = exchangeMatrix().filter((c) => c.role === role && c.userRole === userRole);
+        return `| ${role} | ${userRole} | ${row.map((c) => (c.allowed ? '✓' : '—')).join(' | ')} |`;
+      }),
+    ),
+    '',
     '## Fields',
     '',
     'RHC_C0010 changes only the card fields of the caller’s role; status moves only through the §5.2 life',
     'cycle (an expired card — reason 08 — comes back with a new validity, no other). RHC_C0003 answers the',
     'holder only to roles whose job needs it; the others get the card’s status and nothing personal.',
     'RHC_C0002 with a name that does not match answers the match result only.',
+    'RHC_C0007 plaintext lists (the column above) go to the platforms and hospitals, below the province for',
+    'their own region only (the default scope); every role with RHC_C0007 may take hashed lists of every',
+    'region (`format: "hashed"`: entryHash = HMAC-SM3(hashKey, cardNo|CHIPSERIAL), docs/platform.md).',
     '',
     '| Institution role | RHC_C0010 fields | Holder in RHC_C0003 |',
     '|---|---|---|',

@@ -2,7 +2,8 @@
 // upload, refusal report (422), idempotent re-upload, resume point, merged-list download; and one city
 // scheduler round (export → upload → ack → pull lists), including resume after an unacknowledged upload.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { seededRandom } from '../src/base/runtime.ts';
@@ -169,6 +170,27 @@ describe('exchange over HTTP', () => {
     } finally {
       await city.close();
       await prov.close();
+    }
+  });
+
+  // issue 13 §4: the spool was $TMPDIR/rhc-exchange (0755, files 0644) and kept a crashed upload forever
+  it('spools beside the database, owner-only, and removes what a crashed process left', async () => {
+    const dir = tempDir('spool-home');
+    const p = await openDatabase(`sqlite:${join(dir, 'rhc.db')}`);
+    const clock = new TestClock();
+    const svc = await PlatformService.open(p, { clock, random: seededRandom(4) });
+    const spool = join(dir, 'spool', 'exchange');
+    mkdirSync(spool, { recursive: true, mode: 0o755 });
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid!; // a pid that has exited
+    writeFileSync(join(spool, `up-${dead}-1-1.part`), '110101199003070000|…');
+    writeFileSync(join(spool, `up-${process.pid}-1-1.part`), 'in flight');
+    const app = await buildServer(svc, { clock });
+    try {
+      assert.equal(statSync(spool).mode & 0o777, 0o700);
+      assert.deepEqual(readdirSync(spool), [`up-${process.pid}-1-1.part`]);
+    } finally {
+      await app.close();
+      await svc.close();
     }
   });
 });

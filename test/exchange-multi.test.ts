@@ -8,6 +8,7 @@ import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { toWireTime } from '../src/platform/domain/format.ts';
+import { listEntryHash } from '../src/platform/domain/list-hash.ts';
 import { passwordDigest, sm3Hex } from '../src/platform/domain/secrets.ts';
 import { tempDir } from '../testkit/platform/exchange.ts';
 import { idNumber, issuanceRequest } from '../testkit/platform/fixtures.ts';
@@ -159,7 +160,7 @@ describe('one province and two cities as processes [integration]', () => {
         running.push({ ...c, url, self, hospCreds: hosp });
       }
       // each city issues three cards and reports one lost
-      const blocked: Record<string, string> = {};
+      const blocked: Record<string, { id: string; chip: string }> = {};
       for (const c of running) {
         const token = await login(c.url, c.code, c.self);
         for (let k = 1; k <= 3; k++) {
@@ -183,23 +184,30 @@ describe('one province and two cities as processes [integration]', () => {
           operator: 'op',
           serialNo: `L-${c.region}`,
         });
-        blocked[c.region] = `${c.region}CH2`;
+        blocked[c.region] = { id, chip: `${c.region}CH2` };
       }
-      // hospitals of each city poll RHC_C0007 until the other city's lost card appears on their blacklist
+      // hospitals of each city poll RHC_C0007 until the other city's lost card appears on their blacklist;
+      // lists of other regions come hashed (issue 13 §2): the hospital hashes the card it is shown
       for (const [i, c] of running.entries()) {
         const other: (typeof running)[number] = running[1 - i]!;
         const token = await login(c.url, c.hosp, c.hospCreds);
         const deadline = Date.now() + 60_000;
-        let entries: { chipSerial: string; status: string; appCityCode: string }[] = [];
+        type Entry = { entryHash: string; status: string; appCityCode: string };
+        let entries: Entry[] = [];
+        let key = Buffer.alloc(0);
+        const hashOf = (b: { id: string; chip: string }) => listEntryHash(key, b.id, b.chip);
         while (Date.now() < deadline) {
-          const r = await post(c.url, '/lists/query', token, { listType: 'B', haveVersion: '00000000.0000' });
-          entries = r.entries as typeof entries;
-          if (entries.some((e) => e.chipSerial === blocked[other.region])) break;
+          const r = await post(c.url, '/lists/query', token, {
+            listType: 'B',
+            format: 'hashed',
+            haveVersion: '00000000.0000',
+          });
+          entries = r.entries as Entry[];
+          key = Buffer.from(r.hashKey as string, 'hex');
+          if (entries.some((e) => e.entryHash === hashOf(blocked[other.region]!))) break;
           await new Promise((r) => setTimeout(r, 500));
         }
-        const hit: (typeof entries)[number] | undefined = entries.find(
-          (e) => e.chipSerial === blocked[other.region],
-        );
+        const hit = entries.find((e) => e.entryHash === hashOf(blocked[other.region]!));
         assert.ok(
           hit,
           `city ${c.region} never received ${other.region}'s blocked card: ${JSON.stringify(entries)}`,
@@ -207,8 +215,14 @@ describe('one province and two cities as processes [integration]', () => {
         assert.equal(hit.status, '40');
         assert.equal(hit.appCityCode, other.region);
         assert.ok(
-          entries.some((e) => e.chipSerial === blocked[c.region]),
+          entries.some((e) => e.entryHash === hashOf(blocked[c.region]!)),
           'own blocked card stays on the list',
+        );
+        const plain = await post(c.url, '/lists/query', token, { listType: 'B' });
+        assert.deepEqual(
+          (plain.entries as { chipSerial: string }[]).map((e) => e.chipSerial),
+          [blocked[c.region]!.chip],
+          'the plaintext list holds the own city only',
         );
       }
       // two more rounds after the lists arrived: a city must not send other cities' cards back up

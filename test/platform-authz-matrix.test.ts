@@ -10,7 +10,9 @@ import soap from 'soap';
 import { gb11714CheckChar } from '../src/codes/index.ts';
 import { INTERFACES } from '../src/platform/contracts.ts';
 import type { BusinessCode } from '../src/platform/contracts.ts';
-import { authorizationMatrix } from '../src/platform/domain/authorization.ts';
+import { authorizationMatrix, exchangeMatrix } from '../src/platform/domain/authorization.ts';
+import type { ExchangeRoute } from '../src/platform/domain/authorization.ts';
+import { TYPES } from '../src/platform/exchange/layouts.ts';
 import type { MatrixCell } from '../src/platform/domain/authorization.ts';
 import { ROLES, USER_ROLES } from '../src/platform/domain/institutions.ts';
 import type { IssuedCredentials, Role, UserRole } from '../src/platform/domain/institutions.ts';
@@ -126,7 +128,7 @@ describeOnTargets('authorization matrix', (target) => {
           serialNo: `m-${k}`,
         };
       case 'RHC_C0007':
-        return { listType: 'B' };
+        return { listType: 'B', scope: DATA[where].scope };
       case 'RHC_C0008':
         return { action: 'query', regionCode: DATA[where].scope };
       case 'RHC_C0009':
@@ -207,5 +209,57 @@ describeOnTargets('authorization matrix', (target) => {
         wrong.push(`${c.code} ${c.role}/${c.userRole} ${where}: ${fault ?? 'ok'}`);
     }
     assert.deepEqual(wrong, []);
+  });
+
+  test('exchange routes: 1011 exactly where the matrix refuses, the real user audited', async () => {
+    const upType = Object.values(TYPES).find((t) => t.direction === 'up')!.code;
+    const call: Record<ExchangeRoute, (token: string) => Promise<Response>> = {
+      status: (t) =>
+        fetch(`${server.base}/api/v1/exchange/status?type=${upType}`, {
+          headers: { authorization: `Bearer ${t}` },
+        }),
+      lists: (t) =>
+        fetch(`${server.base}/api/v1/exchange/lists/SBMD`, { headers: { authorization: `Bearer ${t}` } }),
+      // a malformed file name: an allowed caller gets 1002 (nothing imported), a refused one 1011 first
+      upload: (t) =>
+        fetch(`${server.base}/api/v1/exchange/files/not-a-file-name`, {
+          method: 'PUT',
+          headers: { authorization: `Bearer ${t}`, 'content-type': 'text/plain' },
+          body: 'x',
+        }),
+    };
+    const wrong: string[] = [];
+    for (const c of exchangeMatrix()) {
+      const r = await call[c.route](tokens.get(userKey(c.role, c.userRole))!);
+      const text = await r.text();
+      const body = (r.headers.get('content-type')?.includes('json') ? JSON.parse(text) : {}) as {
+        code?: string;
+      };
+      const refused = r.status === 403 && body.code === '1011';
+      if (refused === c.allowed)
+        wrong.push(`${c.route} ${c.role}/${c.userRole}: ${r.status} ${body.code ?? ''}`);
+    }
+    assert.deepEqual(wrong, []);
+    await f.svc.audit.flush();
+    const refusals = await f.svc.db
+      .selectFrom('audit_log')
+      .select(['institution_code', 'user_name', 'action'])
+      .where('action', 'like', 'EXCHANGE_%')
+      .where('outcome', '=', '1011')
+      .execute();
+    assert.ok(
+      refusals.some((a) => a.institution_code === codeOf.get('city') && a.user_name === 'u-auditor'),
+      'a refused city auditor is audited by name',
+    );
+    const listReads = await f.svc.db
+      .selectFrom('audit_log')
+      .select(['user_name'])
+      .where('action', '=', 'EXCHANGE_LIST_SBMD')
+      .where('outcome', '=', '0000')
+      .execute();
+    assert.ok(
+      listReads.some((a) => a.user_name === 'u-operator'),
+      'list downloads are audited by user',
+    );
   });
 });

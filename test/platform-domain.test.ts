@@ -200,11 +200,11 @@ describeOnTargets('platform domain', (target) => {
     const all: string[] = [];
     let page = await f.svc.getList(city, { listType: 'W', pageSize: 1 });
     const version = page.version;
-    all.push(...page.entries.map((e) => e.chipSerial));
+    all.push(...page.entries.map((e) => e.chipSerial!));
     while (page.nextPageToken) {
       page = await f.svc.getList(city, { listType: 'W', pageSize: 1, pageToken: page.nextPageToken });
       assert.equal(page.version, version);
-      all.push(...page.entries.map((e) => e.chipSerial));
+      all.push(...page.entries.map((e) => e.chipSerial!));
     }
     const white = await f.svc.getList(city, { listType: 'W', pageSize: 1000 });
     assert.deepEqual(

@@ -234,14 +234,25 @@ export const ListRequest = z.strictObject({
     .describe('province / city code prefix'),
   pageToken: z
     .string()
-    .regex(/^\d{1,12}$/)
-    .optional(),
+    .regex(/^\d{1,12}(-\d{1,12})?$/)
+    .optional()
+    .describe('nextPageToken of the previous page (a full list pins its version: "seq-id")'),
   pageSize: z.number().int().min(1).max(5000).optional(),
+  format: z
+    .enum(['plain', 'hashed'])
+    .optional()
+    .describe('plain (default; own region below the province) or hashed (entryHash, every region)'),
+  hashKeyId: z
+    .string()
+    .regex(/^\d{8}-\d{8}\.\d{4,}$/)
+    .optional()
+    .describe('hashed deltas: the hashKeyId of the full hashed list the client holds'),
 });
 export const ListEntry = z.object({
   op: z.enum(['A', 'D']),
-  cardNo: z.string(),
-  chipSerial: z.string(),
+  cardNo: z.string().optional().describe('plain lists only'),
+  chipSerial: z.string().optional().describe('plain lists only'),
+  entryHash: z.string().optional().describe('hashed lists: HMAC-SM3(hashKey, cardNo|CHIPSERIAL), hex'),
   status: z.string(),
   reasonCode: z.string().optional(),
   effectiveTime: z.string(),
@@ -255,6 +266,8 @@ export const ListResponse = z.object({
   mode: z.enum(['F', 'D']),
   entries: z.array(ListEntry),
   nextPageToken: z.string().optional(),
+  hashKeyId: z.string().optional().describe('hashed lists: the key id to send with later deltas'),
+  hashKey: z.string().optional().describe('hashed lists: the HMAC-SM3 key of this key id, hex'),
 });
 
 // 8 RHC_C0008

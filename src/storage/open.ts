@@ -16,9 +16,10 @@ export interface Storage<DB> {
   readonly db: Kysely<DB>;
   readonly adapter: DialectAdapter;
   readonly kind: DialectKind;
-  /** The raw better-sqlite3 handle behind `db` (SQLite only; tests and code not yet on the adapter). */
+  /** The raw better-sqlite3 handle behind `db` (SQLite only): diagnostics, tests and benches only — product
+   * code goes through `adapter`, which holds every dialect difference. */
   readonly sqlite?: BetterSqlite3.Database;
-  /** The raw pg pool behind `db` (PostgreSQL only; likewise). */
+  /** The raw pg pool behind `db` (PostgreSQL only): likewise diagnostics, tests and benches only. */
   readonly pool?: pg.Pool;
   /** SQLite file path (':memory:' for in-memory databases). */
   readonly sqlitePath?: string;

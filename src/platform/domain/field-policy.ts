@@ -29,3 +29,10 @@ export const HOLDER_VISIBLE_TO: ReadonlySet<Role> = new Set<Role>([
   'hospital',
   'frontend',
 ]);
+
+/**
+ * Roles that may download RHC_C0007 lists in plaintext (card numbers are ID numbers), and then only for
+ * their own region below the province. Every role with RHC_C0007 may download hashed lists of any region
+ * (list-hash.ts): enough to refuse a listed card offline, never a list of residents.
+ */
+export const PLAIN_LISTS_FOR: ReadonlySet<Role> = HOLDER_VISIBLE_TO;

@@ -152,9 +152,9 @@ export async function exportFile(p: PlatformDb, o: ExportOptions): Promise<Expor
       encoding: o.encoding ?? 'UTF-8',
     };
     const file = fileName({ type: o.type, region: o.region, date, seq });
-    await mkdir(o.outDir, { recursive: true });
+    await mkdir(o.outDir, { recursive: true, mode: 0o700 });
     const path = join(o.outDir, file);
-    const out = createWriteStream(`${path}.part`);
+    const out = createWriteStream(`${path}.part`, { mode: 0o600 }); // ID numbers: owner only
     const writer = new ExchangeWriter(header, {
       async write(b) {
         if (!out.write(b)) await once(out, 'drain');

@@ -6,14 +6,16 @@
 // that disconnects mid-upload leaves nothing applied. Encapsulated plugin: its raw-body content parser
 // does not leak into the other routes.
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rm, stat } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Clock } from '../../base/runtime.ts';
 import { storageOf } from '../../storage/index.ts';
+import { mayUseExchange, type ExchangeRoute } from '../domain/authorization.ts';
+import { auditEntry } from '../domain/context.ts';
 import type { Caller } from '../domain/institutions.ts';
 import type { PlatformService } from '../domain/service.ts';
 import { RhcError } from '../errors.ts';
@@ -29,7 +31,7 @@ export const EXCHANGE_PREFIX = '/api/v1/exchange';
 export interface ExchangeHttpOptions {
   svc: PlatformService;
   clock: Clock;
-  /** Where uploads and generated list files are spooled (default: $TMPDIR/rhc-exchange). */
+  /** Where uploads and generated list files are spooled (default: `spool/exchange` in the data folder). */
   spoolDir?: string;
   /** Region written into down files (default $RHC_REGION, else the registered province institution's). */
   region?: string;
@@ -37,15 +39,46 @@ export interface ExchangeHttpOptions {
   maxUploadBytes?: number;
 }
 
-async function callerOf(svc: PlatformService, req: FastifyRequest): Promise<Caller> {
+/** The authenticated caller, if its institution role AND user role may use `route` (1011 audited otherwise). */
+async function callerOf(svc: PlatformService, req: FastifyRequest, route: ExchangeRoute): Promise<Caller> {
   const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
   const caller = await svc.registry.callerFromToken(m?.[1]);
-  if (caller.role !== 'city' && caller.role !== 'province')
-    throw new RhcError('NOT_PERMITTED', { detail: 'only city platforms exchange files' });
+  if (!mayUseExchange(route, caller.role, caller.userRole)) {
+    svc.audit.append(
+      auditEntry(caller, `EXCHANGE_${route.toUpperCase()}`, 'refused', '1011', 'file-exchange'),
+    );
+    throw new RhcError('NOT_PERMITTED', {
+      detail: `exchange ${route}: institution role ${caller.role}, user role ${caller.userRole} (docs/authorization.md)`,
+    });
+  }
   return caller;
 }
 
 let spoolCounter = 0;
+
+/**
+ * The spool holds uploaded files (tens of thousands of ID numbers) while they are imported: beside the
+ * database (its `spool/exchange` folder, 0700, files 0600) — or a private temporary folder for an in-memory
+ * or PostgreSQL database without RHC_DATA_DIR — never a shared /tmp path.
+ */
+async function defaultSpoolDir(p: PlatformDb): Promise<string> {
+  const base = p.sqlitePath && p.sqlitePath !== ':memory:' ? dirname(p.sqlitePath) : process.env.RHC_DATA_DIR;
+  if (base) return join(base, 'spool', 'exchange');
+  return mkdtemp(join(tmpdir(), 'rhc-exchange-'));
+}
+
+/** Spool entries are named `{up|down}-PID-…`: those of processes no longer running are leftovers of a crash. */
+async function removeStaleSpool(dir: string): Promise<void> {
+  for (const name of await readdir(dir)) {
+    const pid = Number(/^(?:up|down)-(\d+)-/.exec(name)?.[1]);
+    if (!pid || pid === process.pid) continue;
+    try {
+      process.kill(pid, 0); // still running (another server on the same data folder): leave it
+    } catch {
+      await rm(join(dir, name), { recursive: true, force: true });
+    }
+  }
+}
 
 async function provinceRegion(o: ExchangeHttpOptions): Promise<string> {
   if (o.region ?? process.env.RHC_REGION) return (o.region ?? process.env.RHC_REGION)!;
@@ -67,8 +100,10 @@ async function provinceRegion(o: ExchangeHttpOptions): Promise<string> {
 export async function exchangeRoutes(app: FastifyInstance, opts: ExchangeHttpOptions): Promise<void> {
   // the service's storage (PlatformDb) without opening a second connection; closing stays the owner's
   const p: PlatformDb = { ...storageOf(opts.svc.db), close: async () => undefined };
-  const o = { ...opts, p, spoolDir: opts.spoolDir ?? join(tmpdir(), 'rhc-exchange') };
-  await mkdir(o.spoolDir, { recursive: true });
+  const o = { ...opts, p, spoolDir: opts.spoolDir ?? (await defaultSpoolDir(p)) };
+  await mkdir(o.spoolDir, { recursive: true, mode: 0o700 });
+  await chmod(o.spoolDir, 0o700);
+  await removeStaleSpool(o.spoolDir);
   const max = o.maxUploadBytes ?? 4 * 1024 ** 3;
   // the upload body stays a stream: the handler pipes it to disk
   app.addContentTypeParser(['text/plain', 'application/octet-stream'], (_req, payload, done) =>
@@ -76,7 +111,7 @@ export async function exchangeRoutes(app: FastifyInstance, opts: ExchangeHttpOpt
   );
 
   app.put(`${EXCHANGE_PREFIX}/files/:name`, { schema: { hide: true } }, async (req, reply) => {
-    const caller = await callerOf(o.svc, req);
+    const caller = await callerOf(o.svc, req, 'upload');
     const { name } = req.params as { name: string };
     if (!parseFileName(name))
       throw new RhcError('FIELD_FORMAT', { field: 'name', detail: '{TYPE}_{region6}_{yyyyMMdd}_{seq3}.txt' });
@@ -92,10 +127,14 @@ export async function exchangeRoutes(app: FastifyInstance, opts: ExchangeHttpOpt
       },
     });
     try {
-      await pipeline(req.body as NodeJS.ReadableStream, limit, createWriteStream(spool));
+      await pipeline(req.body as NodeJS.ReadableStream, limit, createWriteStream(spool, { mode: 0o600 }));
       const r = await importFile(o.p, spool, {
         clock: o.clock,
-        sender: { institutionCode: caller.institutionCode, regionCode: caller.regionCode },
+        sender: {
+          institutionCode: caller.institutionCode,
+          regionCode: caller.regionCode,
+          userName: caller.userName,
+        },
         fileName: name,
         audit: o.svc.audit,
       });
@@ -107,7 +146,7 @@ export async function exchangeRoutes(app: FastifyInstance, opts: ExchangeHttpOpt
   });
 
   app.get(`${EXCHANGE_PREFIX}/status`, { schema: { hide: true } }, async (req) => {
-    const caller = await callerOf(o.svc, req);
+    const caller = await callerOf(o.svc, req, 'status');
     const { type } = req.query as { type?: string };
     if (!type || !isExchangeType(type) || TYPES[type].direction !== 'up')
       throw new RhcError('FIELD_FORMAT', { field: 'type' });
@@ -119,7 +158,7 @@ export async function exchangeRoutes(app: FastifyInstance, opts: ExchangeHttpOpt
   });
 
   app.get(`${EXCHANGE_PREFIX}/lists/:type`, { schema: { hide: true } }, async (req, reply) => {
-    await callerOf(o.svc, req);
+    const caller = await callerOf(o.svc, req, 'lists');
     const { type } = req.params as { type: string };
     const { have } = req.query as { have?: string };
     if (type !== 'SHMD' && type !== 'SBMD')
@@ -136,6 +175,16 @@ export async function exchangeRoutes(app: FastifyInstance, opts: ExchangeHttpOpt
       ...(have ? { sinceVersion: have, mode: 'D' as const } : { mode: 'F' as const }),
     });
     if (!r) throw new RhcError('INTERNAL', { detail: 'list export produced no file' });
+    // a list file holds every listed ID number: a read of personal data, audited like RHC_C0007
+    o.svc.audit.append(
+      auditEntry(
+        caller,
+        `EXCHANGE_LIST_${type}`,
+        `file:${r.file} records:${r.records}`,
+        '0000',
+        'list-distribution',
+      ),
+    );
     const size = (await stat(r.path)).size;
     const body = createReadStream(r.path);
     body.on('close', () => void rm(dir, { recursive: true, force: true }));

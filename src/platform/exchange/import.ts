@@ -23,6 +23,8 @@ import { validatedBatches } from './validated-batches.ts';
 export interface Sender {
   institutionCode: string;
   regionCode: string;
+  /** The user who sent the file (audited); the CLI passes its operator, the HTTP route the token's user. */
+  userName?: string;
 }
 
 export interface ImportOptions {
@@ -272,7 +274,7 @@ export async function importFile(p: PlatformDb, path: string, o: ImportOptions):
       // the import and its audit entry commit together
       await o.audit?.writeInTransaction(trx, {
         institutionCode: o.sender.institutionCode,
-        userName: 'exchange',
+        userName: o.sender.userName ?? 'exchange',
         action: `EXCHANGE_${identity.type}`,
         purpose: 'file-exchange',
         subject: `file:${file} records:${result.records}`,
