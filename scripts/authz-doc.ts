@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { INTERFACES } from '../src/platform/contracts.ts';
 import { REGION_RULE, authorizationMatrix, fieldRules } from '../src/platform/domain/authorization.ts';
-import { ROLES, USER_ROLES } from '../src/platform/domain/institutions.ts';
+import { ROLES, USER_ROLES } from '../src/platform/domain/institutions/index.ts';
 
 export const AUTHZ_DOC = fileURLToPath(new URL('../docs/authorization.md', import.meta.url));
 

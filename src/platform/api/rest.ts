@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { INTERFACES } from '../contracts.ts';
 import type { PlatformService } from '../domain/service.ts';
-import type { Caller } from '../domain/institutions.ts';
+import type { Caller } from '../domain/institutions/index.ts';
 
 export const API_PREFIX = '/api/v1';
 

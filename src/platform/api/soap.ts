@@ -3,7 +3,7 @@
 // failures are SOAP Faults whose detail carries the catalogue code.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { INTERFACES } from '../contracts.ts';
-import type { Caller } from '../domain/institutions.ts';
+import type { Caller } from '../domain/institutions/index.ts';
 import type { PlatformService } from '../domain/service.ts';
 import { RhcError } from '../errors.ts';
 import { toProblem } from './problems.ts';

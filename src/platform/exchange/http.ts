@@ -14,7 +14,7 @@ import { pipeline } from 'node:stream/promises';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Clock } from '../../base/runtime.ts';
 import { storageOf } from '../../storage/index.ts';
-import type { Caller } from '../domain/institutions.ts';
+import type { Caller } from '../domain/institutions/index.ts';
 import type { PlatformService } from '../domain/service.ts';
 import { RhcError } from '../errors.ts';
 import type { PlatformDb } from '../storage/db.ts';

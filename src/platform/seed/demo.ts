@@ -4,7 +4,7 @@
 import { seededRandom } from '../../base/runtime.ts';
 import type { Clock } from '../../base/runtime.ts';
 import { toWireDate, toWireTime } from '../domain/format.ts';
-import type { IssuedCredentials, NewInstitution } from '../domain/institutions.ts';
+import type { IssuedCredentials, NewInstitution } from '../domain/institutions/index.ts';
 import type { PlatformService } from '../domain/service.ts';
 import type { PlatformDb } from '../storage/db.ts';
 import { bulkLoad } from './bulk.ts';

@@ -5,7 +5,7 @@ import { RhcError } from '../../errors.ts';
 import { auditEntry, auditLater, nowParts } from '../context.ts';
 import type { DomainContext } from '../context.ts';
 import { toWireTime } from '../format.ts';
-import { permittedCodes } from '../institutions.ts';
+import { permittedCodes } from '../institutions/index.ts';
 import { headVersion } from '../ledger/index.ts';
 
 export async function authenticate(

@@ -4,8 +4,8 @@
 import type * as C from '../../contracts.ts';
 import { auditLater } from '../context.ts';
 import type { DomainContext } from '../context.ts';
-import { assertPermitted } from '../institutions.ts';
-import type { Caller } from '../institutions.ts';
+import { assertPermitted } from '../institutions/index.ts';
+import type { Caller } from '../institutions/index.ts';
 import { EMPTY_LIST_VERSION, headVersion, seqOfVersion, versionAt } from '../ledger/index.ts';
 import { CARD_STATUS } from '../lifecycle.ts';
 

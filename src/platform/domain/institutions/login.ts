@@ -1,0 +1,67 @@
+// RHC_C0001 credential check.
+//
+// Replay resistance (design choice, documented in docs/platform.md): the password never travels; the
+// client sends SM3(SM3(password) ‖ msgCreateTime); the platform accepts msgCreateTime only within ±300 s
+// of its clock AND strictly newer than the last accepted one for that user, so a captured authentication
+// cannot be replayed. Writes are additionally idempotent by serialNo, so a replayed write within a token's
+// life does not apply twice.
+import type { Kysely } from 'kysely';
+import type { Clock } from '../../../base/runtime.ts';
+import { RhcError } from '../../errors.ts';
+import type { Database } from '../../storage/schema.ts';
+import { parseWireTime } from '../format.ts';
+import { digestMatches } from './passwords.ts';
+import type { Caller, Role, UserRole } from './roles.ts';
+
+export const TIME_WINDOW_SECONDS = 300;
+
+export interface LoginInput {
+  orgCode: string;
+  userName: string;
+  pwdDigest: string;
+  msgCreateTime: string;
+  termId: string;
+}
+
+/** Checks the credentials; returns the caller and its institution name, or throws 1009/1004/1005. */
+export async function login(db: Kysely<Database>, clock: Clock, input: LoginInput) {
+  const sent = parseWireTime(input.msgCreateTime);
+  if (!sent) throw new RhcError('FIELD_FORMAT', { field: 'msgCreateTime' });
+  if (Math.abs(sent.getTime() - clock.now().getTime()) > TIME_WINDOW_SECONDS * 1000)
+    throw new RhcError('TIMESTAMP_WINDOW', { field: 'msgCreateTime' });
+  const inst = await db
+    .selectFrom('institutions')
+    .selectAll()
+    .where('code', '=', input.orgCode)
+    .executeTakeFirst();
+  if (!inst || !inst.enabled) throw new RhcError('INSTITUTION_NOT_REGISTERED', { field: 'orgCode' });
+  const user = await db
+    .selectFrom('institution_users')
+    .selectAll()
+    .where('institution_id', '=', inst.id)
+    .where('user_name', '=', input.userName)
+    .executeTakeFirst();
+  if (!user || !user.enabled || !digestMatches(user, input.msgCreateTime, input.pwdDigest))
+    throw new RhcError('AUTH_FAILED');
+  // replay guard: strictly newer than the last accepted authentication of this user
+  const upd = await db
+    .updateTable('institution_users')
+    .set({ last_auth_time: input.msgCreateTime })
+    .where('id', '=', user.id)
+    .where((eb) => eb.or([eb('last_auth_time', 'is', null), eb('last_auth_time', '<', input.msgCreateTime)]))
+    .executeTakeFirst();
+  if (Number(upd.numUpdatedRows) !== 1)
+    throw new RhcError('AUTH_FAILED', {
+      detail: 'msgCreateTime not newer than the last authentication (replay)',
+    });
+  const caller: Caller = {
+    institutionId: inst.id,
+    institutionCode: inst.code,
+    role: inst.role as Role,
+    regionCode: inst.region_code,
+    userName: user.user_name,
+    userRole: user.role as UserRole,
+    termId: input.termId,
+  };
+  return { caller, orgName: inst.name };
+}
