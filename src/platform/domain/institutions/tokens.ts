@@ -3,7 +3,7 @@
 import { createHmac } from 'node:crypto';
 import type { Random } from '../../../base/runtime.ts';
 import { RhcError } from '../../errors.ts';
-import { sameHex } from '../secrets.ts';
+import { sameText } from '../secrets.ts';
 import type { Caller, Role } from './roles.ts';
 
 export const TOKEN_TTL_SECONDS = 15 * 60;
@@ -57,7 +57,7 @@ export class TokenSigner {
     const dot = token.indexOf('.');
     if (dot <= 0 || token.length > 512) throw new RhcError('TOKEN_INVALID', { detail: 'malformed token' });
     const body = token.slice(0, dot);
-    if (!sameHex(this.sign(body), token.slice(dot + 1)))
+    if (!sameText(this.sign(body), token.slice(dot + 1)))
       throw new RhcError('TOKEN_INVALID', { detail: 'bad token signature' });
     try {
       return JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as TokenClaims;
