@@ -35,4 +35,88 @@ describeOnTargets('credentials and sessions', (target) => {
     assert.equal(r.statusCode, 401, r.body);
     assert.equal(r.json().code, '1006');
   });
+
+  test('sign-out revokes the terminal’s tokens at once, not those of the user’s other terminals', async () => {
+    const a = await signIn(f.creds.city!, 'TERM-A');
+    const b = await signIn(f.creds.city!, 'TERM-B');
+    const out = await post('/auth/sign-out', {}, a.token);
+    assert.equal(out.statusCode, 200, out.body);
+    assert.deepEqual(out.json(), { signedOut: true });
+    const r = await stats(a.token);
+    assert.equal(r.statusCode, 401, r.body);
+    assert.match(r.json().detail, /revoked/);
+    assert.equal((await stats(b.token)).statusCode, 200);
+    // a new sign-in from the same terminal works again
+    assert.equal((await stats((await signIn(f.creds.city!, 'TERM-A')).token)).statusCode, 200);
+  });
+
+  test('a password reset and a user disable revoke the user’s tokens at once', async () => {
+    const u = await f.svc.registry.addUser('61010000-2', { userName: 'clerk1', role: 'operator' });
+    const who = { ...f.creds.city!, userName: 'clerk1', password: u.password };
+    const before = await signIn(who);
+    const { password } = await f.svc.registry.updateUser('61010000-2', 'clerk1', { newPassword: true });
+    assert.equal((await stats(before.token)).statusCode, 401);
+    const again = await signIn({ ...who, password: password! });
+    assert.equal((await stats(again.token)).statusCode, 200);
+    await f.svc.registry.updateUser('61010000-2', 'clerk1', { enabled: false });
+    await f.svc.registry.updateUser('61010000-2', 'clerk1', { enabled: true });
+    assert.equal((await stats(again.token)).statusCode, 401, 're-enabling does not revive old tokens');
+  });
+
+  test('disabling an institution revokes its tokens for good', async () => {
+    const t = await signIn(f.creds.cityB!);
+    await f.svc.registry.setEnabled('61020000-3', false);
+    assert.equal((await stats(t.token)).statusCode, 403);
+    await f.svc.registry.setEnabled('61020000-3', true);
+    assert.equal((await stats(t.token)).statusCode, 401);
+  });
+
+  test('a working clerk renews the token before it expires (sliding); an expired one cannot renew', async () => {
+    const t = await signIn(f.creds.city!, 'TERM-R');
+    f.clock.advance(14 * 60);
+    const r = await post('/auth/renew', {}, t.token);
+    assert.equal(r.statusCode, 200, r.body);
+    const fresh = r.json() as { token: string; expiresAt: string };
+    assert.ok(fresh.expiresAt > t.expiresAt);
+    f.clock.advance(2 * 60); // the first token has expired, the renewed one lives
+    assert.equal((await stats(t.token)).statusCode, 401);
+    assert.equal((await stats(fresh.token)).statusCode, 200);
+    f.clock.advance(16 * 60);
+    assert.equal((await post('/auth/renew', {}, fresh.token)).statusCode, 401);
+  });
+
+  test('renew and sign-out over SOAP', async () => {
+    const t = await signIn(f.creds.city!, 'TERM-S');
+    const soap = (op: string) =>
+      server.app.inject({
+        method: 'POST',
+        url: '/soap/rhc',
+        headers: { 'content-type': 'text/xml' },
+        payload: `<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" xmlns:t="urn:rhc:platform:soap:v1"><soap:Header><t:RhcAuth><t:token>${t.token}</t:token></t:RhcAuth></soap:Header><soap:Body><t:${op}Request/></soap:Body></soap:Envelope>`,
+      });
+    const r = await soap('RenewToken');
+    assert.equal(r.statusCode, 200, r.body);
+    assert.match(r.body, /<tns:token>[^<]+<\/tns:token>/);
+    const o = await soap('SignOut');
+    assert.equal(o.statusCode, 200, o.body);
+    assert.match(o.body, /<tns:signedOut>true<\/tns:signedOut>/);
+    assert.equal((await stats(t.token)).statusCode, 401);
+    const wsdl = await server.app.inject({ method: 'GET', url: '/soap/rhc?wsdl' });
+    assert.match(wsdl.body, /wsdl:operation name="RenewToken"/);
+  });
+
+  test('replay protection is per terminal: one terminal’s fast clock does not lock out the others', async () => {
+    // the fast terminal signs in with a time 200 s ahead (inside the window)
+    f.clock.advance(200);
+    const fast = authRequest(f.creds.hospital!, f.clock, 'FAST-CLOCK');
+    f.clock.advance(-200);
+    assert.equal((await post('/auth/token', fast)).statusCode, 200);
+    f.clock.advance(1);
+    const slow = await post('/auth/token', authRequest(f.creds.hospital!, f.clock, 'WINDOW-2'));
+    assert.equal(slow.statusCode, 200, slow.body);
+    // the same terminal replaying its own message is still refused
+    const replay = await post('/auth/token', fast);
+    assert.equal(replay.statusCode, 401);
+    assert.equal(replay.json().code, '1005');
+  });
 });

@@ -450,6 +450,31 @@ export const INTERFACES = [
   },
 ] as const;
 
+/**
+ * Session operations beside the ten interfaces (design choice, issue 13 §3): renew a valid token before it
+ * expires (sliding session of a working clerk) and sign out (revokes the terminal's tokens). Both take the
+ * token as every call does (bearer header / SOAP RhcAuth header) and an empty body.
+ */
+export const SESSION_OPERATIONS = [
+  {
+    code: 'SESSION_RENEW',
+    op: 'RenewToken',
+    path: '/auth/renew',
+    zh: '令牌续期',
+    req: z.strictObject({}),
+    res: z.object({ token: z.string(), expiresAt: wireTime }),
+  },
+  {
+    code: 'SESSION_SIGN_OUT',
+    op: 'SignOut',
+    path: '/auth/sign-out',
+    zh: '注销登录',
+    req: z.strictObject({}),
+    res: z.object({ signedOut: z.boolean() }),
+  },
+] as const;
+export type SessionOperation = (typeof SESSION_OPERATIONS)[number];
+
 export type InterfaceDef = (typeof INTERFACES)[number];
 export type BusinessCode = InterfaceDef['code'];
 

@@ -2,7 +2,7 @@
 // tokens from RHC_C0001, problem responses with the catalogue code.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { INTERFACES } from '../contracts.ts';
+import { INTERFACES, SESSION_OPERATIONS } from '../contracts.ts';
 import type { PlatformService } from '../domain/service.ts';
 import type { Caller } from '../domain/institutions/index.ts';
 
@@ -49,4 +49,22 @@ export async function registerRest(app: FastifyInstance, svc: PlatformService): 
       },
     });
   }
+  for (const def of SESSION_OPERATIONS)
+    r.route({
+      method: 'POST',
+      url: `${API_PREFIX}${def.path}`,
+      schema: {
+        operationId: def.op,
+        summary: def.zh,
+        description: `${def.op} — SOAP operation of the same name. Requires \`Authorization: Bearer <token>\`.`,
+        tags: ['RHC'],
+        body: def.req,
+        response: { 200: def.res },
+        security: [{ bearer: [] }],
+      },
+      handler: async (req: FastifyRequest, reply: FastifyReply) => {
+        reply.header('cache-control', 'no-store');
+        return (await svc.session(def.code, bearer(req))) as never;
+      },
+    });
 }

@@ -2,7 +2,7 @@
 // served with fast-xml-parser (no DTDs, size cap of the HTTP layer), same service and codes as REST;
 // failures are SOAP Faults whose detail carries the catalogue code.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { INTERFACES } from '../contracts.ts';
+import { INTERFACES, SESSION_OPERATIONS } from '../contracts.ts';
 import type { Caller } from '../domain/institutions/index.ts';
 import type { PlatformService } from '../domain/service.ts';
 import { RhcError } from '../errors.ts';
@@ -30,6 +30,7 @@ export function faultXml(p: Problem): string {
 }
 
 const byElement = new Map(INTERFACES.map((d) => [`${d.op}Request`, d]));
+const sessionByElement = new Map(SESSION_OPERATIONS.map((d) => [`${d.op}Request`, d]));
 
 function asRecord(x: unknown): Record<string, unknown> | undefined {
   return x && typeof x === 'object' && !Array.isArray(x) ? (x as Record<string, unknown>) : undefined;
@@ -57,6 +58,18 @@ export async function handleSoap(
       `<tns:${INVOKE_OP}Response><tns:return>${escapeXml(ret)}</tns:return></tns:${INVOKE_OP}Response>`,
     );
   }
+  const tokenOf = () => {
+    const auth = asRecord(asRecord(env.Header)?.RhcAuth);
+    return typeof auth?.token === 'string' ? auth.token : bearerToken;
+  };
+  const session = sessionByElement.get(element);
+  if (session) {
+    parseInput(session.req, payload === undefined || payload === '' ? {} : payload);
+    const out = await svc.session(session.code, tokenOf());
+    return envelope(
+      `<tns:${session.op}Response>${toXml(out, jsonSchemas(session).res, 'tns:')}</tns:${session.op}Response>`,
+    );
+  }
   const def = byElement.get(element);
   if (!def)
     throw new RhcError('UNKNOWN_BUSINESS_CODE', {
@@ -66,12 +79,7 @@ export async function handleSoap(
   const schemas = jsonSchemas(def);
   const input = parseInput(def.req, coerce(payload === undefined ? {} : payload, schemas.req));
   let caller: Caller | undefined;
-  if (def.code !== 'RHC_C0001') {
-    const header = asRecord(env.Header);
-    const auth = asRecord(header?.RhcAuth);
-    const token = typeof auth?.token === 'string' ? auth.token : bearerToken;
-    caller = await svc.registry.callerFromToken(token);
-  }
+  if (def.code !== 'RHC_C0001') caller = await svc.registry.callerFromToken(tokenOf());
   const out = await svc.dispatch(def.code, caller, input);
   return envelope(`<tns:${def.op}Response>${toXml(out, schemas.res, 'tns:')}</tns:${def.op}Response>`);
 }

@@ -17,6 +17,7 @@ import { InstitutionRegistry } from './institutions/index.ts';
 import type { Caller } from './institutions/index.ts';
 import * as op from './operations/index.ts';
 import type { CallerBusinessCode } from './operations/index.ts';
+import { renewToken, signOut } from './operations/session.ts';
 import { UseRecords } from './use-records.ts';
 
 export { SYSTEM_CALLER } from './context.ts';
@@ -141,6 +142,13 @@ export class PlatformService {
   }
   updateCard(caller: Caller, input: C.UpdateCardInput): Promise<C.UpdateCardOutput> {
     return op.updateCard(this.ctx, caller, input);
+  }
+
+  /** Session operations (contracts.ts SESSION_OPERATIONS) for the token the call carries. */
+  session(code: string, token: string | undefined): Promise<unknown> {
+    if (code === 'SESSION_RENEW') return renewToken(this.ctx, token);
+    if (code === 'SESSION_SIGN_OUT') return signOut(this.ctx, token);
+    throw new RhcError('UNKNOWN_BUSINESS_CODE', { field: 'businessCode' });
   }
 
   /** One entry point for every binding: business code → operation (operations/index.ts). */

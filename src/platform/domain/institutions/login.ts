@@ -2,8 +2,9 @@
 //
 // Replay resistance (design choice, documented in docs/platform.md): the password never travels; the
 // client sends SM3(SM3(password) ‖ msgCreateTime); the platform accepts msgCreateTime only within ±300 s
-// of its clock AND strictly newer than the last accepted one for that user, so a captured authentication
-// cannot be replayed. Writes are additionally idempotent by serialNo, so a replayed write within a token's
+// of its clock AND strictly newer than the last accepted one from that terminal (user + termId: one
+// terminal's fast clock does not lock out the user's other terminals), so a captured authentication cannot
+// be replayed. Writes are additionally idempotent by serialNo, so a replayed write within a token's
 // life does not apply twice.
 import type { Kysely } from 'kysely';
 import type { Clock } from '../../../base/runtime.ts';
@@ -12,6 +13,7 @@ import type { Database } from '../../storage/schema.ts';
 import { parseWireTime } from '../format.ts';
 import { digestMatches } from './passwords.ts';
 import type { Caller, Role, UserRole } from './roles.ts';
+import type { Session } from './tokens.ts';
 
 export const TIME_WINDOW_SECONDS = 300;
 
@@ -43,16 +45,21 @@ export async function login(db: Kysely<Database>, clock: Clock, input: LoginInpu
     .executeTakeFirst();
   if (!user || !user.enabled || !digestMatches(user, input.msgCreateTime, input.pwdDigest))
     throw new RhcError('AUTH_FAILED');
-  // replay guard: strictly newer than the last accepted authentication of this user
-  const upd = await db
-    .updateTable('institution_users')
-    .set({ last_auth_time: input.msgCreateTime })
-    .where('id', '=', user.id)
-    .where((eb) => eb.or([eb('last_auth_time', 'is', null), eb('last_auth_time', '<', input.msgCreateTime)]))
+  // replay guard: strictly newer than the last accepted authentication of this terminal
+  const term = await db
+    .insertInto('auth_terminals')
+    .values({ user_id: user.id, term_id: input.termId, last_auth_time: input.msgCreateTime })
+    .onConflict((oc) =>
+      oc
+        .columns(['user_id', 'term_id'])
+        .doUpdateSet({ last_auth_time: input.msgCreateTime })
+        .where('auth_terminals.last_auth_time', '<', input.msgCreateTime),
+    )
+    .returning('token_epoch')
     .executeTakeFirst();
-  if (Number(upd.numUpdatedRows) !== 1)
+  if (!term)
     throw new RhcError('AUTH_FAILED', {
-      detail: 'msgCreateTime not newer than the last authentication (replay)',
+      detail: 'msgCreateTime not newer than the last authentication from this terminal (replay)',
     });
   const caller: Caller = {
     institutionId: inst.id,
@@ -63,5 +70,10 @@ export async function login(db: Kysely<Database>, clock: Clock, input: LoginInpu
     userRole: user.role as UserRole,
     termId: input.termId,
   };
-  return { caller, orgName: inst.name };
+  const session: Session = {
+    userEpoch: user.token_epoch,
+    terminalEpoch: term.token_epoch,
+    signedInAt: Math.floor(clock.now().getTime() / 1000),
+  };
+  return { caller, orgName: inst.name, session };
 }

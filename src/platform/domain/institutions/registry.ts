@@ -11,7 +11,8 @@ import { storedPassword } from './passwords.ts';
 import { ROLES, USER_ROLES } from './roles.ts';
 import type { Caller, Role, UserRole } from './roles.ts';
 import { TokenSigner, randomHex } from './tokens.ts';
-import type { TokenClaims } from './tokens.ts';
+import type { Session } from './tokens.ts';
+import { Sessions } from './sessions.ts';
 
 export interface NewInstitution {
   code: string;
@@ -47,22 +48,16 @@ export interface IssuedCredentials {
 }
 
 export class InstitutionRegistry {
-  /** Tokens whose signature was checked (expiry and enabled flags are still checked on every call). */
-  private readonly verifiedTokens = new Map<string, TokenClaims>();
-  private readonly cache = new Map<
-    string,
-    { institutionEnabled: boolean; enabled: boolean; role: UserRole; at: number }
-  >();
   private readonly db: Kysely<Database>;
   private readonly clock: Clock;
   private readonly random: Random;
-  private readonly tokens: TokenSigner;
+  private readonly sessions: Sessions;
 
   private constructor(db: Kysely<Database>, clock: Clock, random: Random, tokenKey: Buffer) {
     this.db = db;
     this.clock = clock;
     this.random = random;
-    this.tokens = new TokenSigner(tokenKey, random);
+    this.sessions = new Sessions(db, clock, new TokenSigner(tokenKey, random));
   }
 
   static async open(db: Kysely<Database>, clock: Clock, random: Random): Promise<InstitutionRegistry> {
@@ -210,29 +205,41 @@ export class InstitutionRegistry {
       throw new RhcError('FIELD_FORMAT', { field: 'role', detail: `one of ${USER_ROLES.join(', ')}` });
     const id = await this.institutionId(code);
     const pwd = ch.newPassword ? randomHex(this.random, 12) : undefined;
+    // a reset or a disable revokes the tokens already issued (a re-enable does not bring them back)
+    const revoke = pwd !== undefined || ch.enabled === false;
     const r = await this.db
       .updateTable('institution_users')
-      .set({
+      .set((eb) => ({
         ...(ch.role !== undefined ? { role: ch.role } : {}),
         ...(ch.enabled !== undefined ? { enabled: ch.enabled ? 1 : 0 } : {}),
         ...(pwd ? storedPassword(pwd) : {}),
-      })
+        ...(revoke ? { token_epoch: eb('token_epoch', '+', 1) } : {}),
+      }))
       .where('institution_id', '=', id)
       .where('user_name', '=', userName)
       .executeTakeFirst();
     if (Number(r.numUpdatedRows) !== 1)
       throw new RhcError('FIELD_FORMAT', { field: 'userName', detail: `no user ${userName} of ${code}` });
-    this.cache.clear();
+    this.sessions.forget();
     return pwd ? { password: pwd } : {};
   }
 
   async setEnabled(code: string, enabled: boolean): Promise<void> {
-    await this.db
-      .updateTable('institutions')
-      .set({ enabled: enabled ? 1 : 0 })
-      .where('code', '=', code)
-      .execute();
-    this.cache.clear();
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('institutions')
+        .set({ enabled: enabled ? 1 : 0 })
+        .where('code', '=', code)
+        .execute();
+      // disabling revokes every token of its users: re-enabling later does not revive them
+      if (!enabled)
+        await trx
+          .updateTable('institution_users')
+          .set((eb) => ({ token_epoch: eb('token_epoch', '+', 1) }))
+          .where('institution_id', 'in', trx.selectFrom('institutions').select('id').where('code', '=', code))
+          .execute();
+    });
+    this.sessions.forget();
   }
 
   async list() {
@@ -252,61 +259,22 @@ export class InstitutionRegistry {
     return login(this.db, this.clock, input);
   }
 
-  issueToken(caller: Caller): { token: string; expiresAt: Date } {
-    return this.tokens.issue(caller, this.clock.now().getTime());
+  issueToken(caller: Caller, session: Session): { token: string; expiresAt: Date } {
+    return this.sessions.issue(caller, session);
   }
 
-  /** Token → caller, or 1006 (missing, forged, expired) / 1004 (institution disabled since). */
-  async callerFromToken(token: string | undefined): Promise<Caller> {
-    if (!token) throw new RhcError('TOKEN_INVALID', { detail: 'token missing' });
-    // a client sends the same token for up to 15 minutes: its signature is checked once, then remembered
-    let c = this.verifiedTokens.get(token);
-    if (!c) {
-      c = this.tokens.verify(token);
-      if (this.verifiedTokens.size >= 10_000) this.verifiedTokens.clear();
-      this.verifiedTokens.set(token, c);
-    }
-    if (c.e * 1000 <= this.clock.now().getTime())
-      throw new RhcError('TOKEN_INVALID', { detail: 'token expired' });
-    const user = await this.currentUser(c.i, c.u);
-    if (!user.institutionEnabled) throw new RhcError('INSTITUTION_NOT_REGISTERED');
-    if (!user.enabled)
-      throw new RhcError('TOKEN_INVALID', { detail: 'user disabled since the token was issued' });
-    return {
-      institutionId: c.i,
-      institutionCode: c.c,
-      role: c.r,
-      regionCode: c.g,
-      userName: c.u,
-      userRole: user.role,
-      termId: c.t,
-    };
+  /** Token → caller on every call (sessions.ts). */
+  callerFromToken(token: string | undefined): Promise<Caller> {
+    return this.sessions.callerFromToken(token);
   }
 
-  /** Whether the institution and the user are still enabled, and the user's current role (cached 10 s). */
-  private async currentUser(
-    id: number,
-    userName: string,
-  ): Promise<{ institutionEnabled: boolean; enabled: boolean; role: UserRole }> {
-    const now = Date.now();
-    const key = `${id}|${userName}`;
-    const hit = this.cache.get(key);
-    if (hit && now - hit.at < 10_000) return hit;
-    const row = await this.db
-      .selectFrom('institutions as i')
-      .innerJoin('institution_users as u', 'u.institution_id', 'i.id')
-      .select(['i.enabled as inst', 'u.enabled as usr', 'u.role'])
-      .where('i.id', '=', id)
-      .where('u.user_name', '=', userName)
-      .executeTakeFirst();
-    const entry = {
-      institutionEnabled: !!row?.inst,
-      enabled: !!row?.usr,
-      role: (row?.role ?? 'query') as UserRole,
-      at: now,
-    };
-    if (this.cache.size > 10_000) this.cache.clear();
-    this.cache.set(key, entry);
-    return entry;
+  /** A fresh token for a valid one (sliding session). */
+  renewToken(token: string | undefined): Promise<{ token: string; expiresAt: Date }> {
+    return this.sessions.renew(token);
+  }
+
+  /** Revokes the tokens of the token's terminal. */
+  signOut(token: string | undefined): Promise<Caller> {
+    return this.sessions.signOut(token);
   }
 }

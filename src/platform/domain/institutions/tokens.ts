@@ -7,8 +7,20 @@ import { sameText } from '../secrets.ts';
 import type { Caller, Role } from './roles.ts';
 
 export const TOKEN_TTL_SECONDS = 15 * 60;
+/** A session renews (sliding) up to this long after its sign-in; then the clerk signs in again. */
+export const SESSION_MAX_SECONDS = 12 * 60 * 60;
 
-/** Claims of a token: institution id, code, role, region, user, terminal, expiry (s), nonce. */
+/** What a token is valid against: the user's and the terminal's token epochs, and the sign-in time (s). */
+export interface Session {
+  userEpoch: number;
+  terminalEpoch: number;
+  signedInAt: number;
+}
+
+/**
+ * Claims of a token: institution id, code, role, region, user, terminal, expiry (s), user epoch, terminal
+ * epoch, sign-in time (s), nonce.
+ */
 export interface TokenClaims {
   i: number;
   c: string;
@@ -17,6 +29,9 @@ export interface TokenClaims {
   u: string;
   t: string;
   e: number;
+  v: number;
+  w: number;
+  a: number;
 }
 
 export function randomHex(r: Random, n: number): string {
@@ -32,7 +47,7 @@ export class TokenSigner {
     this.random = random;
   }
 
-  issue(caller: Caller, nowMs: number): { token: string; expiresAt: Date } {
+  issue(caller: Caller, session: Session, nowMs: number): { token: string; expiresAt: Date } {
     const exp = Math.floor(nowMs / 1000) + TOKEN_TTL_SECONDS;
     const claims = {
       i: caller.institutionId,
@@ -42,6 +57,9 @@ export class TokenSigner {
       u: caller.userName,
       t: caller.termId,
       e: exp,
+      v: session.userEpoch,
+      w: session.terminalEpoch,
+      a: session.signedInAt,
       n: randomHex(this.random, 6),
     };
     const body = Buffer.from(JSON.stringify(claims)).toString('base64url');

@@ -27,8 +27,8 @@ export async function authenticate(
       );
     throw err;
   }
-  const { caller, orgName } = authenticated;
-  const { token, expiresAt } = ctx.registry.issueToken(caller);
+  const { caller, orgName, session } = authenticated;
+  const { token, expiresAt } = ctx.registry.issueToken(caller, session);
   auditLater(ctx, caller, 'RHC_C0001', `term:${input.termId}`);
   const [b, w] = await Promise.all([headVersion(ctx.db, 'B'), headVersion(ctx.db, 'W')]);
   return {
