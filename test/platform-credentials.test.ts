@@ -119,4 +119,57 @@ describeOnTargets('credentials and sessions', (target) => {
     assert.equal(replay.statusCode, 401);
     assert.equal(replay.json().code, '1005');
   });
+
+  const signInFrom = (body: object, remoteAddress: string) =>
+    server.app.inject({ method: 'POST', url: '/api/v1/auth/token', payload: body, remoteAddress });
+  const wrong = (c: IssuedCredentials, userName = c.userName) => {
+    f.clock.advance(1);
+    return { ...authRequest({ ...c, userName }, f.clock, 'GUESS'), pwdDigest: '0'.repeat(64) };
+  };
+
+  test('failed sign-ins of a user back off exponentially (1013, HTTP 429, Retry-After); one row, one audit entry', async () => {
+    const bank = f.creds.bank!;
+    for (let i = 0; i < 5; i++) assert.equal((await signInFrom(wrong(bank), '10.0.0.1')).statusCode, 401);
+    // even the right password, from another address, waits
+    const locked = await signInFrom(authRequest(bank, f.clock, 'GOOD'), '10.0.0.2');
+    assert.equal(locked.statusCode, 429, locked.body);
+    assert.equal(locked.json().code, '1013');
+    assert.equal(locked.headers['retry-after'], '2');
+    // the wait doubles with every further failure
+    f.clock.advance(2);
+    assert.equal((await signInFrom(wrong(bank), '10.0.0.1')).statusCode, 401);
+    const again = await signInFrom(authRequest(bank, f.clock, 'GOOD'), '10.0.0.2');
+    assert.equal(again.statusCode, 429);
+    assert.equal(again.headers['retry-after'], '4');
+    f.clock.advance(4);
+    assert.equal((await signInFrom(authRequest(bank, f.clock, 'GOOD'), '10.0.0.2')).statusCode, 200);
+    const rows = await f.p.db
+      .selectFrom('auth_throttle')
+      .selectAll()
+      .where('key', '=', `user:${bank.code}|${bank.userName}`)
+      .execute();
+    assert.equal(rows.length, 0, 'a success clears the user count ' + JSON.stringify(rows));
+    await f.svc.flush();
+    const lockouts = await f.p.db
+      .selectFrom('audit_log')
+      .select(['subject', 'outcome'])
+      .where('action', '=', 'AUTH_LOCKOUT')
+      .execute();
+    assert.deepEqual(lockouts, [{ subject: `user:${bank.code}|${bank.userName}`, outcome: '1013' }]);
+  });
+
+  test('failures from one source address are throttled across user names; other sources are not', async () => {
+    const h = f.creds.hospital!;
+    for (let i = 0; i < 20; i++) await signInFrom(wrong(h, `nobody${i}`), '10.9.9.9');
+    const r = await signInFrom(authRequest(h, f.clock, 'SRC-1'), '10.9.9.9');
+    assert.equal(r.statusCode, 429, r.body);
+    f.clock.advance(1);
+    assert.equal((await signInFrom(authRequest(h, f.clock, 'SRC-2'), '10.9.9.8')).statusCode, 200);
+    const rows = await f.p.db
+      .selectFrom('auth_throttle')
+      .select('key')
+      .where('key', '=', 'source:10.9.9.9')
+      .execute();
+    assert.equal(rows.length, 1, 'one row per key, whatever the number of failures');
+  });
 });

@@ -43,7 +43,7 @@ export async function registerRest(app: FastifyInstance, svc: PlatformService): 
           }
         : undefined,
       handler: async (req: FastifyRequest, reply: FastifyReply) => {
-        const out = await svc.dispatch(def.code, req.caller, req.body);
+        const out = await svc.dispatch(def.code, req.caller, req.body, { source: req.ip });
         reply.header('cache-control', 'no-store');
         return out as never;
       },

@@ -113,8 +113,8 @@ export class PlatformService {
   }
 
   // the ten interfaces, typed (tests and in-process callers); bindings go through dispatch
-  authenticate(input: C.AuthenticateInput): Promise<C.AuthenticateOutput> {
-    return op.authenticate(this.ctx, input);
+  authenticate(input: C.AuthenticateInput, meta: op.RequestMeta = {}): Promise<C.AuthenticateOutput> {
+    return op.authenticate(this.ctx, input, meta);
   }
   verifyId(caller: Caller, input: C.VerifyIdInput): Promise<C.VerifyIdOutput> {
     return op.verifyId(this.ctx, caller, input);
@@ -152,8 +152,13 @@ export class PlatformService {
   }
 
   /** One entry point for every binding: business code → operation (operations/index.ts). */
-  async dispatch(code: string, caller: Caller | undefined, input: unknown): Promise<unknown> {
-    if (code === 'RHC_C0001') return this.authenticate(input as C.AuthenticateInput);
+  async dispatch(
+    code: string,
+    caller: Caller | undefined,
+    input: unknown,
+    meta: op.RequestMeta = {},
+  ): Promise<unknown> {
+    if (code === 'RHC_C0001') return this.authenticate(input as C.AuthenticateInput, meta);
     if (!caller) throw new RhcError('TOKEN_INVALID', { detail: 'token missing' });
     const operation = Object.hasOwn(op.CALLER_OPERATIONS, code)
       ? op.CALLER_OPERATIONS[code as CallerBusinessCode]

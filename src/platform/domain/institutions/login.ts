@@ -12,6 +12,8 @@ import { RhcError } from '../../errors.ts';
 import type { Database } from '../../storage/schema.ts';
 import { parseWireTime } from '../format.ts';
 import { digestMatches } from './passwords.ts';
+import { checkThrottle, clearFailures, recordFailure, throttleKeys } from './throttle.ts';
+import type { ThrottleKey } from './throttle.ts';
 import type { Caller, Role, UserRole } from './roles.ts';
 import type { Session } from './tokens.ts';
 
@@ -25,8 +27,32 @@ export interface LoginInput {
   termId: string;
 }
 
-/** Checks the credentials; returns the caller and its institution name, or throws 1009/1004/1005. */
-export async function login(db: Kysely<Database>, clock: Clock, input: LoginInput) {
+/** Where a sign-in came from, and who hears of a lockout (the audit). */
+export interface LoginContext {
+  /** Source address of the request (REST/SOAP/envelope bindings); per-source throttling needs it. */
+  source?: string | undefined;
+  onLockout?: (key: ThrottleKey) => void;
+}
+
+/**
+ * Checks the credentials; returns the caller, its institution name and the session of the new token, or
+ * throws 1013 (throttled) / 1009 / 1004 / 1005. Failures count towards the throttle (throttle.ts).
+ */
+export async function login(db: Kysely<Database>, clock: Clock, input: LoginInput, lc: LoginContext = {}) {
+  const keys = throttleKeys(input.orgCode, input.userName, lc.source);
+  await checkThrottle(db, clock.now(), keys);
+  try {
+    const out = await check(db, clock, input);
+    await clearFailures(db, keys);
+    return out;
+  } catch (err) {
+    if (err instanceof RhcError && (err.code === '1005' || err.code === '1004'))
+      for (const k of await recordFailure(db, clock.now(), keys)) lc.onLockout?.(k);
+    throw err;
+  }
+}
+
+async function check(db: Kysely<Database>, clock: Clock, input: LoginInput) {
   const sent = parseWireTime(input.msgCreateTime);
   if (!sent) throw new RhcError('FIELD_FORMAT', { field: 'msgCreateTime' });
   if (Math.abs(sent.getTime() - clock.now().getTime()) > TIME_WINDOW_SECONDS * 1000)

@@ -6,7 +6,7 @@ import type { Clock, Random } from '../../../base/runtime.ts';
 import { RhcError } from '../../errors.ts';
 import type { Database } from '../../storage/schema.ts';
 import { login } from './login.ts';
-import type { LoginInput } from './login.ts';
+import type { LoginContext, LoginInput } from './login.ts';
 import { storedPassword } from './passwords.ts';
 import { ROLES, USER_ROLES } from './roles.ts';
 import type { Caller, Role, UserRole } from './roles.ts';
@@ -255,8 +255,8 @@ export class InstitutionRegistry {
   }
 
   /** RHC_C0001 credential check; returns the caller and its institution name. */
-  authenticate(input: LoginInput) {
-    return login(this.db, this.clock, input);
+  authenticate(input: LoginInput, lc: LoginContext = {}) {
+    return login(this.db, this.clock, input, lc);
   }
 
   issueToken(caller: Caller, session: Session): { token: string; expiresAt: Date } {

@@ -13,6 +13,7 @@ import { verifyCard } from './verify-card.ts';
 import { verifyId } from './verify-id.ts';
 
 export { authenticate } from './authenticate.ts';
+export type { RequestMeta } from './authenticate.ts';
 export {
   getList,
   statistics,
