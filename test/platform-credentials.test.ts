@@ -3,7 +3,17 @@
 // database does not give away. Over REST (and SOAP where the binding differs), on every database target.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { seededRandom } from '../src/base/runtime.ts';
+import { InstitutionRegistry } from '../src/platform/domain/institutions/index.ts';
 import type { IssuedCredentials } from '../src/platform/domain/institutions/index.ts';
+import {
+  scramAuthMessage,
+  scramClientKey,
+  scramProof,
+  scramSalt,
+} from '../src/platform/domain/institutions/passwords.ts';
+import { toWireTime } from '../src/platform/domain/format.ts';
+import { passwordDigest, sm3Hex } from '../src/platform/domain/secrets.ts';
 import { authRequest } from '../testkit/platform/fixtures.ts';
 import { describeOnTargets, usePlatform } from '../testkit/platform/suite.ts';
 
@@ -171,5 +181,91 @@ describeOnTargets('credentials and sessions', (target) => {
       .where('key', '=', 'source:10.9.9.9')
       .execute();
     assert.equal(rows.length, 1, 'one row per key, whatever the number of failures');
+  });
+
+  /** A C0001 body proving the password by the SCRAM-style scheme of the typed bindings. */
+  const proofRequest = (c: IssuedCredentials, termId: string, clientKey?: Buffer) => {
+    f.clock.advance(1);
+    const msgCreateTime = toWireTime(f.clock.now());
+    const who = { orgCode: c.code, userName: c.userName, termId, msgCreateTime };
+    const key = clientKey ?? scramClientKey(sm3Hex(c.password), scramSalt(c.code, c.userName));
+    return { ...who, clientProof: scramProof(key, scramAuthMessage(who)) };
+  };
+
+  test('the typed bindings accept a SCRAM-style proof instead of the digest', async () => {
+    const r = await post('/auth/token', proofRequest(f.creds.city!, 'PROOF-1'));
+    assert.equal(r.statusCode, 200, r.body);
+    assert.equal((await stats(r.json().token)).statusCode, 200);
+    const bad = await post('/auth/token', proofRequest({ ...f.creds.city!, password: 'wrong' }, 'PROOF-1'));
+    assert.equal(bad.statusCode, 401);
+    const none = await post('/auth/token', {
+      ...proofRequest(f.creds.city!, 'PROOF-1'),
+      clientProof: undefined,
+    });
+    assert.equal(none.json().code, '1001');
+  });
+
+  test('a stolen database alone is not a login: no stored value signs in by either scheme', async () => {
+    const c = f.creds.cityB!;
+    const row = await f.p.db
+      .selectFrom('institution_users as u')
+      .innerJoin('institutions as i', 'i.id', 'u.institution_id')
+      .select(['u.pwd_sm3', 'u.pwd_sealed', 'u.pwd_verifier'])
+      .where('i.code', '=', c.code)
+      .executeTakeFirstOrThrow();
+    assert.equal(row.pwd_sm3, '', 'no plain SM3(password) at rest');
+    assert.ok(row.pwd_sealed && !row.pwd_sealed.includes(sm3Hex(c.password)));
+    const storedKey = row.pwd_verifier!.split('$')[2]!;
+    const candidates = [row.pwd_sm3, row.pwd_sealed, row.pwd_verifier!, storedKey];
+    const unthrottle = () => f.p.db.deleteFrom('auth_throttle').execute(); // not what this test is about
+    for (const v of candidates) {
+      await unthrottle();
+      f.clock.advance(1);
+      const msgCreateTime = toWireTime(f.clock.now());
+      const digest = await post('/auth/token', {
+        orgCode: c.code,
+        userName: c.userName,
+        termId: 'THIEF',
+        msgCreateTime,
+        pwdDigest: passwordDigest(v, msgCreateTime),
+      });
+      assert.equal(digest.statusCode, 401, `pwdDigest from a stored value: ${digest.body}`);
+    }
+    // the verifier's StoredKey used as if it were the ClientKey, and as the password hash
+    for (const key of [
+      Buffer.from(storedKey, 'hex'),
+      scramClientKey(storedKey, scramSalt(c.code, c.userName)),
+    ]) {
+      await unthrottle();
+      const proof = await post('/auth/token', proofRequest(c, 'THIEF', key));
+      assert.equal(proof.statusCode, 401, `clientProof from a stored value: ${proof.body}`);
+    }
+    // the real password still works by both schemes
+    await unthrottle();
+    assert.equal((await post('/auth/token', proofRequest(c, 'OWNER'))).statusCode, 200);
+    await signIn(c, 'OWNER-2');
+  });
+
+  test('rows stored before migration 008 (plain SM3) are sealed when the registry opens', async () => {
+    await f.svc.registry.addUser('61010000-2', { userName: 'legacy1', role: 'query' });
+    await f.p.db
+      .updateTable('institution_users')
+      .set({ pwd_sm3: sm3Hex('old-password'), pwd_sealed: null, pwd_verifier: null })
+      .where('user_name', '=', 'legacy1')
+      .execute();
+    const reg = await InstitutionRegistry.open(f.p.db, f.clock, seededRandom(9), Buffer.alloc(16, 7));
+    const row = await f.p.db
+      .selectFrom('institution_users')
+      .select(['pwd_sm3', 'pwd_sealed', 'pwd_verifier'])
+      .where('user_name', '=', 'legacy1')
+      .executeTakeFirstOrThrow();
+    assert.equal(row.pwd_sm3, '');
+    assert.ok(row.pwd_sealed && row.pwd_verifier);
+    const legacy = { ...f.creds.city!, userName: 'legacy1', password: 'old-password' };
+    f.clock.advance(1);
+    const ok = await reg.authenticate(authRequest(legacy, f.clock, 'LEGACY'));
+    assert.equal(ok.caller.userName, 'legacy1');
+    const viaProof = proofRequest(legacy, 'LEGACY-P');
+    assert.equal((await reg.authenticate(viaProof)).caller.userName, 'legacy1');
   });
 });

@@ -56,7 +56,15 @@ export const AuthenticateRequest = z.strictObject({
   pwdDigest: z
     .string()
     .regex(/^[0-9a-fA-F]{64}$/)
-    .describe('hex SM3(hex SM3(password) ‖ msgCreateTime)'),
+    .describe('hex SM3(hex SM3(password) ‖ msgCreateTime) — the provincial scheme; or send clientProof')
+    .optional(),
+  clientProof: z
+    .string()
+    .regex(/^[0-9a-fA-F]{64}$/)
+    .describe(
+      'SCRAM-style proof instead of pwdDigest (docs/credentials.md): hex ClientKey ⊕ HMAC-SM3(SM3(ClientKey), orgCode|userName|termId|msgCreateTime)',
+    )
+    .optional(),
   msgCreateTime: wireTime,
   samNo: an(32).optional(),
   clientVersion: text(32).optional(),

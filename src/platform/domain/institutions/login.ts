@@ -11,7 +11,8 @@ import type { Clock } from '../../../base/runtime.ts';
 import { RhcError } from '../../errors.ts';
 import type { Database } from '../../storage/schema.ts';
 import { parseWireTime } from '../format.ts';
-import { digestMatches } from './passwords.ts';
+import { digestMatches, proofMatches, scramAuthMessage } from './passwords.ts';
+import type { StoredPassword } from './passwords.ts';
 import { checkThrottle, clearFailures, recordFailure, throttleKeys } from './throttle.ts';
 import type { ThrottleKey } from './throttle.ts';
 import type { Caller, Role, UserRole } from './roles.ts';
@@ -22,7 +23,10 @@ export const TIME_WINDOW_SECONDS = 300;
 export interface LoginInput {
   orgCode: string;
   userName: string;
-  pwdDigest: string;
+  /** The provincial digest scheme (§2.2), checked against the sealed SM3(password). */
+  pwdDigest?: string | undefined;
+  /** The SCRAM-style proof of the typed bindings (passwords.ts), checked against the stored verifier. */
+  clientProof?: string | undefined;
   msgCreateTime: string;
   termId: string;
 }
@@ -38,11 +42,19 @@ export interface LoginContext {
  * Checks the credentials; returns the caller, its institution name and the session of the new token, or
  * throws 1013 (throttled) / 1009 / 1004 / 1005. Failures count towards the throttle (throttle.ts).
  */
-export async function login(db: Kysely<Database>, clock: Clock, input: LoginInput, lc: LoginContext = {}) {
+export async function login(
+  db: Kysely<Database>,
+  clock: Clock,
+  sealKey: Buffer,
+  input: LoginInput,
+  lc: LoginContext = {},
+) {
+  if (input.pwdDigest === undefined && input.clientProof === undefined)
+    throw new RhcError('FIELD_MISSING', { field: 'pwdDigest', detail: 'send pwdDigest or clientProof' });
   const keys = throttleKeys(input.orgCode, input.userName, lc.source);
   await checkThrottle(db, clock.now(), keys);
   try {
-    const out = await check(db, clock, input);
+    const out = await check(db, clock, sealKey, input);
     await clearFailures(db, keys);
     return out;
   } catch (err) {
@@ -52,7 +64,12 @@ export async function login(db: Kysely<Database>, clock: Clock, input: LoginInpu
   }
 }
 
-async function check(db: Kysely<Database>, clock: Clock, input: LoginInput) {
+function proves(sealKey: Buffer, user: StoredPassword, input: LoginInput): boolean {
+  if (input.clientProof !== undefined) return proofMatches(user, scramAuthMessage(input), input.clientProof);
+  return digestMatches(sealKey, user, input.msgCreateTime, input.pwdDigest ?? '');
+}
+
+async function check(db: Kysely<Database>, clock: Clock, sealKey: Buffer, input: LoginInput) {
   const sent = parseWireTime(input.msgCreateTime);
   if (!sent) throw new RhcError('FIELD_FORMAT', { field: 'msgCreateTime' });
   if (Math.abs(sent.getTime() - clock.now().getTime()) > TIME_WINDOW_SECONDS * 1000)
@@ -69,8 +86,7 @@ async function check(db: Kysely<Database>, clock: Clock, input: LoginInput) {
     .where('institution_id', '=', inst.id)
     .where('user_name', '=', input.userName)
     .executeTakeFirst();
-  if (!user || !user.enabled || !digestMatches(user, input.msgCreateTime, input.pwdDigest))
-    throw new RhcError('AUTH_FAILED');
+  if (!user || !user.enabled || !proves(sealKey, user, input)) throw new RhcError('AUTH_FAILED');
   // replay guard: strictly newer than the last accepted authentication of this terminal
   const term = await db
     .insertInto('auth_terminals')

@@ -7,7 +7,9 @@ import { RhcError } from '../../errors.ts';
 import type { Database } from '../../storage/schema.ts';
 import { login } from './login.ts';
 import type { LoginContext, LoginInput } from './login.ts';
-import { storedPassword } from './passwords.ts';
+import { storedFromSm3, storedPassword } from './passwords.ts';
+import { storageOf } from '../../../storage/index.ts';
+import { sealKeyFor } from '../../storage/seal-key.ts';
 import { ROLES, USER_ROLES } from './roles.ts';
 import type { Caller, Role, UserRole } from './roles.ts';
 import { TokenSigner, randomHex } from './tokens.ts';
@@ -53,14 +55,27 @@ export class InstitutionRegistry {
   private readonly random: Random;
   private readonly sessions: Sessions;
 
-  private constructor(db: Kysely<Database>, clock: Clock, random: Random, tokenKey: Buffer) {
+  private readonly sealKey: Buffer;
+
+  private constructor(db: Kysely<Database>, clock: Clock, random: Random, tokenKey: Buffer, sealKey: Buffer) {
+    this.sealKey = sealKey;
     this.db = db;
     this.clock = clock;
     this.random = random;
     this.sessions = new Sessions(db, clock, new TokenSigner(tokenKey, random));
   }
 
-  static async open(db: Kysely<Database>, clock: Clock, random: Random): Promise<InstitutionRegistry> {
+  /**
+   * Opens the registry; `sealKey` defaults to the database's seal key (storage/seal-key.ts). Rows still
+   * holding a plain SM3 (from before migration 008) are sealed here, where the key is known.
+   */
+  static async open(
+    db: Kysely<Database>,
+    clock: Clock,
+    random: Random,
+    sealKey: Buffer = sealKeyFor(storageOf(db)),
+  ): Promise<InstitutionRegistry> {
+    await sealPlainPasswords(db, sealKey);
     let row = await db
       .selectFrom('settings')
       .select('value')
@@ -78,7 +93,7 @@ export class InstitutionRegistry {
         .where('name', '=', 'token_key')
         .executeTakeFirstOrThrow();
     }
-    return new InstitutionRegistry(db, clock, random, Buffer.from(row.value, 'hex'));
+    return new InstitutionRegistry(db, clock, random, Buffer.from(row.value, 'hex'), sealKey);
   }
 
   /** Registers an institution with one user; returns the credentials (printed once, never stored in clear). */
@@ -119,7 +134,7 @@ export class InstitutionRegistry {
         .values({
           institution_id: inst.id,
           user_name: userName,
-          ...storedPassword(pwd),
+          ...storedPassword(this.sealKey, pwd, n.code, userName),
           last_auth_time: null,
           enabled: 1,
           created_at: now,
@@ -174,7 +189,7 @@ export class InstitutionRegistry {
         .values({
           institution_id: id,
           user_name: u.userName,
-          ...storedPassword(pwd),
+          ...storedPassword(this.sealKey, pwd, code, u.userName),
           last_auth_time: null,
           enabled: 1,
           created_at: this.clock.now().toISOString(),
@@ -212,7 +227,7 @@ export class InstitutionRegistry {
       .set((eb) => ({
         ...(ch.role !== undefined ? { role: ch.role } : {}),
         ...(ch.enabled !== undefined ? { enabled: ch.enabled ? 1 : 0 } : {}),
-        ...(pwd ? storedPassword(pwd) : {}),
+        ...(pwd ? storedPassword(this.sealKey, pwd, code, userName) : {}),
         ...(revoke ? { token_epoch: eb('token_epoch', '+', 1) } : {}),
       }))
       .where('institution_id', '=', id)
@@ -256,7 +271,7 @@ export class InstitutionRegistry {
 
   /** RHC_C0001 credential check; returns the caller and its institution name. */
   authenticate(input: LoginInput, lc: LoginContext = {}) {
-    return login(this.db, this.clock, input, lc);
+    return login(this.db, this.clock, this.sealKey, input, lc);
   }
 
   issueToken(caller: Caller, session: Session): { token: string; expiresAt: Date } {
@@ -277,4 +292,21 @@ export class InstitutionRegistry {
   signOut(token: string | undefined): Promise<Caller> {
     return this.sessions.signOut(token);
   }
+}
+
+/** Seals the passwords of rows from before migration 008 (plain hex SM3 in `pwd_sm3`) and blanks them. */
+async function sealPlainPasswords(db: Kysely<Database>, sealKey: Buffer): Promise<void> {
+  const rows = await db
+    .selectFrom('institution_users as u')
+    .innerJoin('institutions as i', 'i.id', 'u.institution_id')
+    .select(['u.id', 'u.user_name', 'u.pwd_sm3', 'i.code'])
+    .where('u.pwd_sm3', '!=', '')
+    .execute();
+  for (const r of rows)
+    await db
+      .updateTable('institution_users')
+      .set(storedFromSm3(sealKey, r.pwd_sm3, r.code, r.user_name))
+      .where('id', '=', r.id)
+      .where('pwd_sm3', '=', r.pwd_sm3)
+      .execute();
 }
