@@ -12,7 +12,7 @@ import {
   exchangeMatrix,
   fieldRules,
 } from '../src/platform/domain/authorization.ts';
-import { ROLES, USER_ROLES } from '../src/platform/domain/institutions.ts';
+import { ROLES, USER_ROLES } from '../src/platform/domain/institutions/index.ts';
 
 export const AUTHZ_DOC = fileURLToPath(new URL('../docs/authorization.md', import.meta.url));
 

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fixedClock, seededRandom } from '../src/base/runtime.ts';
-import { InstitutionRegistry } from '../src/platform/domain/institutions.ts';
+import { InstitutionRegistry } from '../src/platform/domain/institutions/index.ts';
 import { importFile } from '../src/platform/exchange/import.ts';
 import { openDatabase } from '../src/platform/storage/db.ts';
 import { bulkCityFiles, tempDir } from '../testkit/platform/exchange.ts';

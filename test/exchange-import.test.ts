@@ -13,7 +13,7 @@ import type { Kysely } from 'kysely';
 import type { ImportReport } from '../src/platform/exchange/import.ts';
 import type { PlatformDb } from '../src/platform/storage/db.ts';
 import { PlatformService } from '../src/platform/domain/service.ts';
-import type { Caller } from '../src/platform/domain/institutions.ts';
+import type { Caller } from '../src/platform/domain/institutions/index.ts';
 import { seededRandom } from '../src/base/runtime.ts';
 import { CITY, CITY_B, cityWith, exportUp, tempDir } from '../testkit/platform/exchange.ts';
 import { TestClock } from '../testkit/platform/fixtures.ts';

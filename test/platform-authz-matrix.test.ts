@@ -14,8 +14,8 @@ import { authorizationMatrix, exchangeMatrix } from '../src/platform/domain/auth
 import type { ExchangeRoute } from '../src/platform/domain/authorization.ts';
 import { TYPES } from '../src/platform/exchange/layouts.ts';
 import type { MatrixCell } from '../src/platform/domain/authorization.ts';
-import { ROLES, USER_ROLES } from '../src/platform/domain/institutions.ts';
-import type { IssuedCredentials, Role, UserRole } from '../src/platform/domain/institutions.ts';
+import { ROLES, USER_ROLES } from '../src/platform/domain/institutions/index.ts';
+import type { IssuedCredentials, Role, UserRole } from '../src/platform/domain/institutions/index.ts';
 import { AUTHZ_DOC, renderAuthorizationMarkdown } from '../scripts/authz-doc.ts';
 import { authRequest, idNumber, issuanceRequest } from '../testkit/platform/fixtures.ts';
 import { describeOnTargets, usePlatform } from '../testkit/platform/suite.ts';

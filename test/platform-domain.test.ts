@@ -5,7 +5,7 @@ import { before, test } from 'node:test';
 import { sql } from 'kysely';
 import { verifyAuditChain } from '../src/platform/domain/audit.ts';
 import { maskId } from '../src/platform/domain/masking.ts';
-import type { Caller } from '../src/platform/domain/institutions.ts';
+import type { Caller } from '../src/platform/domain/institutions/index.ts';
 import { TRANSITIONS } from '../src/platform/domain/lifecycle.ts';
 import { RhcError } from '../src/platform/errors.ts';
 import { appliedMigrations, platformMigrations } from '../src/platform/storage/migrations.ts';

@@ -3,7 +3,7 @@
 // validity (RHC_C0010) brings the card back to 30. On every database target.
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
-import type { Caller } from '../src/platform/domain/institutions.ts';
+import type { Caller } from '../src/platform/domain/institutions/index.ts';
 import { authRequest, idNumber, issuanceRequest } from '../testkit/platform/fixtures.ts';
 import { describeOnTargets, usePlatform } from '../testkit/platform/suite.ts';
 

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import soap from 'soap';
 import type { ListOutput } from '../src/platform/contracts.ts';
-import type { Caller } from '../src/platform/domain/institutions.ts';
+import type { Caller } from '../src/platform/domain/institutions/index.ts';
 import { listEntryHash } from '../src/platform/domain/list-hash.ts';
 import { RhcError } from '../src/platform/errors.ts';
 import { authRequest, idNumber, issuanceRequest } from '../testkit/platform/fixtures.ts';

@@ -251,12 +251,15 @@ describeOnTargets('REST', (target) => {
     assert.equal(unknown.json().code, '1003');
   });
 
-  test('OpenAPI lists all ten operations, no identifier in any path or query; docs page is self-contained', async () => {
+  test('OpenAPI lists the ten operations and the two session operations, no identifier in any path or query; docs page is self-contained', async () => {
     const doc = (await server.app.inject({ method: 'GET', url: '/openapi.json' })).json();
     const ops = Object.values(
       doc.paths as Record<string, Record<string, { operationId: string; parameters?: { in: string }[] }>>,
     ).flatMap((p) => Object.values(p));
-    assert.equal(ops.length, 10);
+    assert.equal(ops.length, 12);
+    assert.ok(
+      ops.some((o) => o.operationId === 'RenewToken') && ops.some((o) => o.operationId === 'SignOut'),
+    );
     assert.ok(ops.every((o) => !(o.parameters ?? []).some((p) => p.in === 'query' || p.in === 'path')));
     assert.equal(doc['x-rhc-result-codes'].length > 30, true);
     const html = (await server.app.inject({ method: 'GET', url: '/docs' })).body;

@@ -5,7 +5,7 @@
 // replacement counted as an issuance (C0006).
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
-import type { Caller } from '../src/platform/domain/institutions.ts';
+import type { Caller } from '../src/platform/domain/institutions/index.ts';
 import { RhcError } from '../src/platform/errors.ts';
 import { authRequest, idNumber, issuanceRequest } from '../testkit/platform/fixtures.ts';
 import { describeOnTargets, usePlatform } from '../testkit/platform/suite.ts';

@@ -1,7 +1,8 @@
 // The province platform as `rhc serve` / `rhc start` run it: a fresh SQLite file is created (WAL, migrated),
 // demo data is seeded once with cards in every state, and docs / OpenAPI / WSDL are served on a real port.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -60,4 +61,51 @@ test('first start creates the database, seeds the demo once, serves docs, OpenAP
   } finally {
     await again.stop();
   }
+});
+
+test('demo passwords are random per install, kept 0600 in the data folder; rhc serve refuses demo accounts without the flag', async () => {
+  const passwords: string[] = [];
+  for (const name of ['a', 'b']) {
+    const path = join(dir, `demo-${name}`, 'rhc.db');
+    const run = await startProvince({
+      dbUrl: `sqlite:${path}`,
+      port: 0,
+      beforeListen: async (p, svc) => {
+        const demo = await ensureDemoData(p, svc, systemClock, 20);
+        passwords.push(demo.credentials[0]!.password);
+        assert.equal(demo.credentialsFile, join(dir, `demo-${name}`, 'demo-credentials.txt'));
+      },
+    });
+    await run.stop();
+  }
+  assert.notEqual(passwords[0], passwords[1], 'two installs, two passwords');
+  const file = join(dir, 'demo-a', 'demo-credentials.txt');
+  assert.equal(statSync(file).mode & 0o777, 0o600);
+  assert.equal(JSON.parse(readFileSync(file, 'utf8'))[0].password, passwords[0]);
+  // a later start reports the same credentials from the file
+  const again = await startProvince({
+    dbUrl: `sqlite:${join(dir, 'demo-a', 'rhc.db')}`,
+    port: 0,
+    beforeListen: async (p, svc) => {
+      const demo = await ensureDemoData(p, svc, systemClock, 20);
+      assert.equal(demo.credentials[0]!.password, passwords[0]);
+    },
+  });
+  await again.stop();
+  const serve = spawnSync(
+    process.execPath,
+    [
+      'bin/rhc.mjs',
+      'serve',
+      '--role',
+      'province',
+      '--port',
+      '19150',
+      '--db',
+      `sqlite:${join(dir, 'demo-a', 'rhc.db')}`,
+    ],
+    { encoding: 'utf8', timeout: 60_000 },
+  );
+  assert.notEqual(serve.status, 0);
+  assert.match(serve.stderr, /--allow-demo-accounts/);
 });

@@ -40,12 +40,14 @@ describeOnTargets('SOAP', (target) => {
     for (const k of ['city', 'cityB', 'hospital', 'bank']) clients[k] = await clientFor(k);
   });
 
-  test('the WSDL offers the ten typed operations and invoke', async () => {
+  test('the WSDL offers the ten typed operations, the session operations and invoke', async () => {
     const ops = Object.keys(clients.city!.describe().RhcPlatformService.RhcPlatformPort).sort();
     assert.deepEqual(ops, [
       'AuthenticateInstitution',
       'GetBlacklist',
       'GetCardOperationStatistics',
+      'RenewToken',
+      'SignOut',
       'SyncCardIssuance',
       'SyncCardReplacement',
       'SyncCardStatus',

@@ -7,8 +7,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
-import { USER_ROLES, USER_ROLE_PERMISSIONS, permittedCodes } from '../src/platform/domain/institutions.ts';
-import type { IssuedCredentials } from '../src/platform/domain/institutions.ts';
+import {
+  USER_ROLES,
+  USER_ROLE_PERMISSIONS,
+  permittedCodes,
+} from '../src/platform/domain/institutions/index.ts';
+import type { IssuedCredentials } from '../src/platform/domain/institutions/index.ts';
 import { authRequest, idNumber, issuanceRequest } from '../testkit/platform/fixtures.ts';
 import { describeOnTargets, usePlatform } from '../testkit/platform/suite.ts';
 

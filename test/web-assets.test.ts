@@ -94,8 +94,14 @@ describe('console: sign-in from the browser module', () => {
     };
     const sent: Record<string, string>[] = [];
     const serverTime = 'Mon, 01 Jun 2026 02:00:00 GMT';
+    const urls: string[] = [];
     const fetchFn = async (url: string, init?: { body?: string }) => {
       if (url.endsWith('/health')) return new Response('{"ok":true}', { headers: { date: serverTime } });
+      urls.push(url);
+      if (!url.endsWith('/auth/token'))
+        return new Response(
+          JSON.stringify({ token: `tok${urls.length}`, expiresAt: '20260601103000', signedOut: true }),
+        );
       sent.push(JSON.parse(init!.body!));
       return new Response(
         JSON.stringify({
@@ -120,8 +126,13 @@ describe('console: sign-in from the browser module', () => {
       assert.equal(b.pwdDigest, platformDigest(platformSm3('pw-secret'), b.msgCreateTime));
     }
     assert.equal(api.session().token, 'tok2');
-    api.signOut();
+    // renewing replaces the token; signing out revokes it at the platform, then forgets it
+    const renewed = await api.renew();
+    assert.equal(renewed.token, 'tok3');
+    assert.equal(api.session().token, 'tok3');
+    await api.signOut();
     assert.equal(api.session(), undefined);
+    assert.deepEqual(urls.slice(-2), ['/api/v1/auth/renew', '/api/v1/auth/sign-out']);
   });
 });
 

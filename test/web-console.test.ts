@@ -13,7 +13,7 @@ import { registerConsole } from '../src/apps/web/index.ts';
 import { systemClock } from '../src/base/runtime.ts';
 import { startProvince } from '../src/platform/province.ts';
 import type { RunningProvince } from '../src/platform/province.ts';
-import { DEMO_INSTITUTIONS, demoPassword, ensureDemoData } from '../src/platform/seed/demo.ts';
+import { DEMO_INSTITUTIONS, ensureDemoData } from '../src/platform/seed/demo.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = '/tmp/rhc-web-console';
@@ -33,6 +33,8 @@ describe('web console in Chromium', { timeout: 120_000 }, () => {
   let dir: string;
   let card: { card_no: string; chip_serial: string; name: string; id_no: string };
   const province = DEMO_INSTITUTIONS.find((d) => d.role === 'province')!;
+  /** The province admin's password: random per install, reported by the demo seed. */
+  let provincePassword = '';
 
   before(async () => {
     if (!haveBrowser) return;
@@ -42,7 +44,8 @@ describe('web console in Chromium', { timeout: 120_000 }, () => {
       port: 0,
       configureApp: registerConsole,
       beforeListen: async (p, svc) => {
-        await ensureDemoData(p, svc, systemClock, 30);
+        const demo = await ensureDemoData(p, svc, systemClock, 30);
+        provincePassword = demo.credentials.find((c) => c.code === province.code)!.password;
       },
     });
     card = await run.p.db
@@ -99,7 +102,7 @@ describe('web console in Chromium', { timeout: 120_000 }, () => {
 
   test('sign in with the demo credentials; token only in sessionStorage', async (t) => {
     if (!haveBrowser) return skipLoudly(t, `${CHROMIUM} missing — web console browser tests SKIPPED`);
-    await page.getByLabel('密码').fill(demoPassword(province.seed));
+    await page.getByLabel('密码').fill(provincePassword);
     await page.getByRole('button', { name: '登录' }).click();
     await nav('身份证验证').waitFor();
     assert.match(await page.locator('#session-info').innerText(), new RegExp(province.code));
@@ -249,7 +252,7 @@ describe('web console in Chromium', { timeout: 120_000 }, () => {
     await page.keyboard.press('Tab');
     await page.keyboard.type('admin');
     await page.keyboard.press('Tab');
-    await page.keyboard.type(demoPassword(province.seed));
+    await page.keyboard.type(provincePassword);
     await page.keyboard.press('Enter');
     await nav('Card verification').waitFor();
     await page.evaluate(() => {

@@ -56,7 +56,15 @@ export const AuthenticateRequest = z.strictObject({
   pwdDigest: z
     .string()
     .regex(/^[0-9a-fA-F]{64}$/)
-    .describe('hex SM3(hex SM3(password) ‖ msgCreateTime)'),
+    .describe('hex SM3(hex SM3(password) ‖ msgCreateTime) — the provincial scheme; or send clientProof')
+    .optional(),
+  clientProof: z
+    .string()
+    .regex(/^[0-9a-fA-F]{64}$/)
+    .describe(
+      'SCRAM-style proof instead of pwdDigest (docs/credentials.md): hex ClientKey ⊕ HMAC-SM3(SM3(ClientKey), orgCode|userName|termId|msgCreateTime)',
+    )
+    .optional(),
   msgCreateTime: wireTime,
   samNo: an(32).optional(),
   clientVersion: text(32).optional(),
@@ -462,6 +470,31 @@ export const INTERFACES = [
     res: UpdateCardResponse,
   },
 ] as const;
+
+/**
+ * Session operations beside the ten interfaces (design choice, issue 13 §3): renew a valid token before it
+ * expires (sliding session of a working clerk) and sign out (revokes the terminal's tokens). Both take the
+ * token as every call does (bearer header / SOAP RhcAuth header) and an empty body.
+ */
+export const SESSION_OPERATIONS = [
+  {
+    code: 'SESSION_RENEW',
+    op: 'RenewToken',
+    path: '/auth/renew',
+    zh: '令牌续期',
+    req: z.strictObject({}),
+    res: z.object({ token: z.string(), expiresAt: wireTime }),
+  },
+  {
+    code: 'SESSION_SIGN_OUT',
+    op: 'SignOut',
+    path: '/auth/sign-out',
+    zh: '注销登录',
+    req: z.strictObject({}),
+    res: z.object({ signedOut: z.boolean() }),
+  },
+] as const;
+export type SessionOperation = (typeof SESSION_OPERATIONS)[number];
 
 export type InterfaceDef = (typeof INTERFACES)[number];
 export type BusinessCode = InterfaceDef['code'];

@@ -127,6 +127,15 @@ export const platformErrors = defineCatalogue(
       'use a new serialNo for a new request; resend identical content to retry',
     ],
     [
+      '1013',
+      'AUTH_THROTTLED',
+      429,
+      '登录失败次数过多，请稍后再试',
+      'too many failed sign-ins: locked for a while',
+      '请核对用户名和密码，稍后再试；多次锁定请联系本机构管理员 / check the user name and password and retry later; ask your admin if it keeps locking',
+      'wait the seconds in `Retry-After` (REST header; also in `detail`): failures per user and per source address back off exponentially (docs/credentials.md)',
+    ],
+    [
       '2001',
       'ID_CHECK_DIGIT',
       400,
@@ -345,9 +354,13 @@ export function errorByCode(code: string): ErrorEntry | undefined {
 
 /** A refusal with a platform code; `field` names the offending input field when there is one. */
 export class RhcError extends CodedError {
-  constructor(name: ErrorName, opts: CodedErrorOptions = {}) {
+  /** Seconds until a retry may succeed (1013): the REST binding sends it as `Retry-After`. */
+  readonly retryAfterSeconds: number | undefined;
+
+  constructor(name: ErrorName, opts: CodedErrorOptions & { retryAfterSeconds?: number } = {}) {
     super(errorEntry(name), opts);
     this.name = 'RhcError';
+    this.retryAfterSeconds = opts.retryAfterSeconds;
     // The platform's message format predates the shared one; logs and clients match it.
     this.message = `${this.entry.code} ${this.entry.symbol}${opts.field ? ` [${opts.field}]` : ''}: ${opts.detail ?? this.entry.en}`;
   }

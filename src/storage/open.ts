@@ -3,7 +3,7 @@
 // adapter that holds every dialect difference. The schema (table types) is the caller's.
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import pg from 'pg';
 import type { DialectAdapter, DialectKind } from './adapter.ts';
@@ -72,8 +72,23 @@ export function storageOf<DB>(db: Kysely<DB>): Storage<DB> {
   return s as Storage<DB>;
 }
 
+/**
+ * The database file holds the token key, app secrets and personal data: created 0600 (SQLite gives its
+ * -wal/-shm files the database file's mode) in folders created 0700; an existing file is narrowed to 0600.
+ * Existing folders are left as they are (the path may be anywhere, e.g. /tmp).
+ */
+function privateFile(path: string): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  closeSync(openSync(path, 'a', 0o600));
+  try {
+    if ((statSync(path).mode & 0o077) !== 0) chmodSync(path, 0o600);
+  } catch {
+    // not ours to change (another owner): SQLite opens it as it is
+  }
+}
+
 function openSqlite<DB>(path: string): Storage<DB> {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  if (path !== ':memory:') privateFile(path);
   const sqlite = new BetterSqlite3(path);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');

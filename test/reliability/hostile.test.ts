@@ -70,7 +70,11 @@ async function attack(db: TempDatabase): Promise<HostileSummary> {
     const doc = (await (await fetch(`${server.baseUrl}/openapi.json`)).json()) as OpenApiDoc;
     const wsdl = await (await fetch(`${server.baseUrl}/soap/rhc?wsdl`)).text();
     // the enumeration itself must find the ten interfaces on both bindings
-    assert.equal(restEndpoints(doc).length, 10, 'REST endpoints in /openapi.json');
+    assert.equal(
+      restEndpoints(doc).length,
+      12,
+      'REST endpoints in /openapi.json (ten interfaces, renew, sign-out)',
+    );
     assert.ok(soapOperations(wsdl).length >= 10, 'SOAP operations in the WSDL');
     const creds = {
       token,

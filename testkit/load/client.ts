@@ -4,8 +4,8 @@
 import { randomBytes } from 'node:crypto';
 import { PlatformCallError, PlatformClient } from '../../src/platform/client/index.ts';
 import { toWireDate } from '../../src/platform/domain/format.ts';
-import { InstitutionRegistry } from '../../src/platform/domain/institutions.ts';
-import type { IssuedCredentials, Role } from '../../src/platform/domain/institutions.ts';
+import { InstitutionRegistry } from '../../src/platform/domain/institutions/index.ts';
+import type { IssuedCredentials, Role } from '../../src/platform/domain/institutions/index.ts';
 import { bulkLoad } from '../../src/platform/seed/bulk.ts';
 import type { BulkResult } from '../../src/platform/seed/bulk.ts';
 import { openDatabase } from '../../src/platform/storage/db.ts';

@@ -223,7 +223,9 @@ export function restCases(doc: OpenApiDoc, c: Credentials, bodyLimit: number): H
       { ...JSON_CT, ...auth },
       '{"__proto__":{"admin":true},"constructor":{"prototype":{"x":1}}}',
     );
-    add('json-nul-bytes', { ...JSON_CT, ...auth }, JSON.stringify(withAllStrings(sample, 'A\u0000B')));
+    // only where the body has strings to poison (the session operations take an empty body)
+    const nul = JSON.stringify(withAllStrings(sample, 'A\u0000B'));
+    if (nul !== JSON.stringify(sample)) add('json-nul-bytes', { ...JSON_CT, ...auth }, nul);
     add(
       'json-unknown-field',
       { ...JSON_CT, ...auth },

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { seededRandom } from '../../src/base/runtime.ts';
 import { PlatformService } from '../../src/platform/domain/service.ts';
-import type { Caller } from '../../src/platform/domain/institutions.ts';
+import type { Caller } from '../../src/platform/domain/institutions/index.ts';
 import type { Clock } from '../../src/base/runtime.ts';
 import { exportFile } from '../../src/platform/exchange/export.ts';
 import type { ExportResult } from '../../src/platform/exchange/export.ts';

@@ -4,7 +4,7 @@ import { seededRandom } from '../../src/base/runtime.ts';
 import type { Clock } from '../../src/base/runtime.ts';
 import { toWireTime } from '../../src/platform/domain/format.ts';
 import { computeCheckDigit } from '../../src/codes/index.ts';
-import type { IssuedCredentials, Role } from '../../src/platform/domain/institutions.ts';
+import type { IssuedCredentials, Role } from '../../src/platform/domain/institutions/index.ts';
 import { passwordDigest, sm3Hex } from '../../src/platform/domain/secrets.ts';
 import { PlatformService } from '../../src/platform/domain/service.ts';
 import { openDatabase } from '../../src/platform/storage/db.ts';

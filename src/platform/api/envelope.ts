@@ -9,8 +9,8 @@ import { z } from 'zod';
 import { INTERFACES } from '../contracts.ts';
 import type { InterfaceDef } from '../contracts.ts';
 import { parseWireTime, toWireTime } from '../domain/format.ts';
-import type { Caller } from '../domain/institutions.ts';
-import { TIME_WINDOW_SECONDS } from '../domain/institutions.ts';
+import type { Caller } from '../domain/institutions/index.ts';
+import { TIME_WINDOW_SECONDS } from '../domain/institutions/index.ts';
 import { sameHex, sm3Hex, sm4DecryptBase64, sm4EncryptBase64 } from '../domain/secrets.ts';
 import type { PlatformService } from '../domain/service.ts';
 import { RhcError } from '../errors.ts';
@@ -133,7 +133,7 @@ export async function registerGateway(
       }
       const input = parseInput(def.req, body);
       const caller = await callerFor(svc, def.code, env.token, inst.code);
-      const run = () => svc.dispatch(def.code, caller, input);
+      const run = () => svc.dispatch(def.code, caller, input, { source: req.ip });
       const out = env.msg_guid
         ? await svc.onceByMessage(caller, def.code, { guid: env.msg_guid, digest: digest.toUpperCase() }, run)
         : await run();
@@ -159,7 +159,7 @@ export async function registerGateway(
 
 /** SOAP envelope binding: invoke(header, body) → response XML string. */
 export function soapInvokeHandler(svc: PlatformService, clock: Clock) {
-  return async (headerXml: string, bodyXml: string): Promise<string> => {
+  return async (headerXml: string, bodyXml: string, source?: string): Promise<string> => {
     try {
       const h = (parseUntrustedXml(headerXml).request ?? {}) as Record<string, unknown>;
       const str = (k: string) =>
@@ -179,7 +179,7 @@ export function soapInvokeHandler(svc: PlatformService, clock: Clock) {
       const schemas = jsonSchemas(def);
       const input = parseInput(def.req, coerce(rawBody === undefined ? {} : rawBody, schemas.req));
       const caller = await callerFor(svc, def.code, str('token'), orgCode);
-      const run = () => svc.dispatch(def.code, caller, input);
+      const run = () => svc.dispatch(def.code, caller, input, { source });
       const digest = sm3Hex(headerXml.replace(/<token>[^<]*<\/token>/, '') + bodyXml).toUpperCase();
       const out = await svc.onceByMessage(caller, def.code, { guid: msgGuid, digest }, run);
       return `<response><resultCode>0000</resultCode><result>success</result><desc/>${toXml(out, schemas.res, '')}</response>`;

@@ -1,6 +1,6 @@
 // Turns any thrown error into a catalogue entry + details, the same for every binding.
 import { CodedError } from '../../base/errors.ts';
-import { errorEntry, isPublished } from '../errors.ts';
+import { RhcError, errorEntry, isPublished } from '../errors.ts';
 import type { ErrorEntry } from '../errors.ts';
 import { issueToError } from './validation.ts';
 import type { IssueLike } from './validation.ts';
@@ -9,6 +9,8 @@ export interface Problem {
   entry: ErrorEntry;
   field?: string;
   detail: string;
+  /** Seconds for a `Retry-After` header (throttled sign-ins). */
+  retryAfterSeconds?: number;
   /** Unexpected failure: log it (the client gets 9001 without internals). */
   internal?: unknown;
 }
@@ -34,6 +36,9 @@ export function toProblem(err: unknown): Problem {
       entry: err.entry,
       ...(err.field ? { field: err.field } : {}),
       detail: err.detail ?? err.entry.en,
+      ...(err instanceof RhcError && err.retryAfterSeconds !== undefined
+        ? { retryAfterSeconds: err.retryAfterSeconds }
+        : {}),
     };
   const e = (err ?? {}) as FastifyLikeError;
   if (Array.isArray(e.validation) && e.validation.length > 0) {

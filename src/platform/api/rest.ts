@@ -2,9 +2,9 @@
 // tokens from RHC_C0001, problem responses with the catalogue code.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { INTERFACES } from '../contracts.ts';
+import { INTERFACES, SESSION_OPERATIONS } from '../contracts.ts';
 import type { PlatformService } from '../domain/service.ts';
-import type { Caller } from '../domain/institutions.ts';
+import type { Caller } from '../domain/institutions/index.ts';
 
 export const API_PREFIX = '/api/v1';
 
@@ -43,10 +43,28 @@ export async function registerRest(app: FastifyInstance, svc: PlatformService): 
           }
         : undefined,
       handler: async (req: FastifyRequest, reply: FastifyReply) => {
-        const out = await svc.dispatch(def.code, req.caller, req.body);
+        const out = await svc.dispatch(def.code, req.caller, req.body, { source: req.ip });
         reply.header('cache-control', 'no-store');
         return out as never;
       },
     });
   }
+  for (const def of SESSION_OPERATIONS)
+    r.route({
+      method: 'POST',
+      url: `${API_PREFIX}${def.path}`,
+      schema: {
+        operationId: def.op,
+        summary: def.zh,
+        description: `${def.op} — SOAP operation of the same name. Requires \`Authorization: Bearer <token>\`.`,
+        tags: ['RHC'],
+        body: def.req,
+        response: { 200: def.res },
+        security: [{ bearer: [] }],
+      },
+      handler: async (req: FastifyRequest, reply: FastifyReply) => {
+        reply.header('cache-control', 'no-store');
+        return (await svc.session(def.code, bearer(req))) as never;
+      },
+    });
 }

@@ -85,6 +85,7 @@ export async function buildServer(svc: PlatformService, opts: ServerOptions): Pr
     const p = toProblem(err);
     if (p.internal) req.log.error({ err: p.internal, reqId: req.id }, 'internal error');
     const status = httpStatusOf(err, p);
+    if (p.retryAfterSeconds !== undefined) void reply.header('retry-after', String(p.retryAfterSeconds));
     void reply
       .code(status)
       .type('application/problem+json')

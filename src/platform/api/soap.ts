@@ -2,8 +2,8 @@
 // served with fast-xml-parser (no DTDs, size cap of the HTTP layer), same service and codes as REST;
 // failures are SOAP Faults whose detail carries the catalogue code.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { INTERFACES } from '../contracts.ts';
-import type { Caller } from '../domain/institutions.ts';
+import { INTERFACES, SESSION_OPERATIONS } from '../contracts.ts';
+import type { Caller } from '../domain/institutions/index.ts';
 import type { PlatformService } from '../domain/service.ts';
 import { RhcError } from '../errors.ts';
 import { toProblem } from './problems.ts';
@@ -14,7 +14,7 @@ import { coerce, escapeXml, parseUntrustedXml, toXml } from './xml.ts';
 
 const ENV_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
 
-export type InvokeHandler = (header: string, body: string) => Promise<string>;
+export type InvokeHandler = (header: string, body: string, source?: string) => Promise<string>;
 
 function envelope(inner: string): string {
   return `<?xml version="1.0" encoding="UTF-8"?><soap:Envelope xmlns:soap="${ENV_NS}" xmlns:tns="${SOAP_NS}"><soap:Body>${inner}</soap:Body></soap:Envelope>`;
@@ -30,6 +30,7 @@ export function faultXml(p: Problem): string {
 }
 
 const byElement = new Map(INTERFACES.map((d) => [`${d.op}Request`, d]));
+const sessionByElement = new Map(SESSION_OPERATIONS.map((d) => [`${d.op}Request`, d]));
 
 function asRecord(x: unknown): Record<string, unknown> | undefined {
   return x && typeof x === 'object' && !Array.isArray(x) ? (x as Record<string, unknown>) : undefined;
@@ -40,6 +41,7 @@ export async function handleSoap(
   xml: string,
   bearerToken: string | undefined,
   invoke?: InvokeHandler,
+  source?: string,
 ): Promise<string> {
   const doc = parseUntrustedXml(xml);
   const env = asRecord(doc.Envelope);
@@ -52,9 +54,21 @@ export async function handleSoap(
     const p = asRecord(payload) ?? {};
     if (typeof p.header !== 'string' || !p.header) throw new RhcError('FIELD_MISSING', { field: 'header' });
     if (typeof p.body !== 'string') throw new RhcError('FIELD_MISSING', { field: 'body' });
-    const ret = await invoke(p.header, p.body);
+    const ret = await invoke(p.header, p.body, source);
     return envelope(
       `<tns:${INVOKE_OP}Response><tns:return>${escapeXml(ret)}</tns:return></tns:${INVOKE_OP}Response>`,
+    );
+  }
+  const tokenOf = () => {
+    const auth = asRecord(asRecord(env.Header)?.RhcAuth);
+    return typeof auth?.token === 'string' ? auth.token : bearerToken;
+  };
+  const session = sessionByElement.get(element);
+  if (session) {
+    parseInput(session.req, payload === undefined || payload === '' ? {} : payload);
+    const out = await svc.session(session.code, tokenOf());
+    return envelope(
+      `<tns:${session.op}Response>${toXml(out, jsonSchemas(session).res, 'tns:')}</tns:${session.op}Response>`,
     );
   }
   const def = byElement.get(element);
@@ -66,13 +80,8 @@ export async function handleSoap(
   const schemas = jsonSchemas(def);
   const input = parseInput(def.req, coerce(payload === undefined ? {} : payload, schemas.req));
   let caller: Caller | undefined;
-  if (def.code !== 'RHC_C0001') {
-    const header = asRecord(env.Header);
-    const auth = asRecord(header?.RhcAuth);
-    const token = typeof auth?.token === 'string' ? auth.token : bearerToken;
-    caller = await svc.registry.callerFromToken(token);
-  }
-  const out = await svc.dispatch(def.code, caller, input);
+  if (def.code !== 'RHC_C0001') caller = await svc.registry.callerFromToken(tokenOf());
+  const out = await svc.dispatch(def.code, caller, input, { source });
   return envelope(`<tns:${def.op}Response>${toXml(out, schemas.res, 'tns:')}</tns:${def.op}Response>`);
 }
 
@@ -110,11 +119,12 @@ export async function registerSoap(
           throw new RhcError('MESSAGE_PARSE', { field: 'content-type', detail: 'send text/xml' });
         const h = req.headers.authorization;
         const bearer = h && /^Bearer\s+(\S+)$/i.exec(h)?.[1];
-        xml = await handleSoap(svc, req.body, bearer ?? undefined, opts.invoke);
+        xml = await handleSoap(svc, req.body, bearer ?? undefined, opts.invoke, req.ip);
         return reply.type('text/xml; charset=utf-8').send(xml);
       } catch (err) {
         const p = toProblem(err);
         if (p.internal) req.log.error({ err: p.internal, reqId: req.id }, 'internal error');
+        if (p.retryAfterSeconds !== undefined) void reply.header('retry-after', String(p.retryAfterSeconds));
         return reply.code(500).type('text/xml; charset=utf-8').send(faultXml(p));
       }
     });

@@ -1,9 +1,9 @@
 // WSDL 1.1 + XSD for the SOAP 1.1 document/literal binding, generated from the same zod schemas as the
 // REST binding (so .NET / Java / Python toolkits get typed clients of exactly what the server validates).
 import { z } from 'zod';
-import { INTERFACES } from '../contracts.ts';
+import { INTERFACES, SESSION_OPERATIONS } from '../contracts.ts';
 import { ERROR_CATALOGUE } from '../errors.ts';
-import type { InterfaceDef } from '../contracts.ts';
+import type { InterfaceDef, SessionOperation } from '../contracts.ts';
 import { escapeXml } from './xml.ts';
 import type { JsonSchema } from './xml.ts';
 
@@ -15,7 +15,7 @@ export const INVOKE_OP = 'invoke';
 
 const schemaCache = new Map<string, { req: JsonSchema; res: JsonSchema }>();
 
-export function jsonSchemas(def: InterfaceDef): { req: JsonSchema; res: JsonSchema } {
+export function jsonSchemas(def: InterfaceDef | SessionOperation): { req: JsonSchema; res: JsonSchema } {
   let s = schemaCache.get(def.op);
   if (!s) {
     s = {
@@ -72,33 +72,36 @@ function sequence(s: JsonSchema, indent: string): string {
 export const FAULT_CODES_PREFIX = 'Result code (docs/errors.md): ';
 const FAULT_CODES = FAULT_CODES_PREFIX + ERROR_CATALOGUE.map((e) => `${e.code} ${e.symbol}`).join(', ');
 
+/** The typed operations: the ten interfaces and the session operations. */
+const TYPED: readonly (InterfaceDef | SessionOperation)[] = [...INTERFACES, ...SESSION_OPERATIONS];
+
 export function buildWsdl(endpoint: string): string {
-  const ops = INTERFACES.map((d) => ({ d, s: jsonSchemas(d) }));
+  const ops = TYPED.map((d) => ({ d, s: jsonSchemas(d) }));
   const elements = ops
     .map(
       ({ d, s }) =>
         `    <xsd:element name="${d.op}Request">\n      <xsd:complexType>${sequence(s.req, '        ')}</xsd:complexType>\n    </xsd:element>\n    <xsd:element name="${d.op}Response">\n      <xsd:complexType>${sequence(s.res, '        ')}</xsd:complexType>\n    </xsd:element>`,
     )
     .join('\n');
-  const messages = [...INTERFACES.map((d) => d.op), INVOKE_OP]
+  const messages = [...TYPED.map((d) => d.op), INVOKE_OP]
     .map(
       (op) =>
         `  <wsdl:message name="${op}Input"><wsdl:part name="parameters" element="tns:${op}Request"/></wsdl:message>\n  <wsdl:message name="${op}Output"><wsdl:part name="parameters" element="tns:${op}Response"/></wsdl:message>`,
     )
     .join('\n');
   const docOf = (op: string) => {
-    const d = INTERFACES.find((x) => x.op === op);
+    const d = TYPED.find((x) => x.op === op);
     return d
       ? `${d.code} ${d.zh}`
       : 'envelope binding (platform-interfaces.md §2.3): header and body are XML strings';
   };
-  const portOps = [...INTERFACES.map((d) => d.op), INVOKE_OP]
+  const portOps = [...TYPED.map((d) => d.op), INVOKE_OP]
     .map(
       (op) =>
         `    <wsdl:operation name="${op}"><wsdl:documentation>${escapeXml(docOf(op))}</wsdl:documentation><wsdl:input message="tns:${op}Input"/><wsdl:output message="tns:${op}Output"/><wsdl:fault name="RhcFault" message="tns:RhcFault"/></wsdl:operation>`,
     )
     .join('\n');
-  const bindOps = [...INTERFACES.map((d) => d.op), INVOKE_OP]
+  const bindOps = [...TYPED.map((d) => d.op), INVOKE_OP]
     .map((op) => {
       const header =
         op === INVOKE_OP || op === 'AuthenticateInstitution'

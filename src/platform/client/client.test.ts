@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../api/server.ts';
-import { TOKEN_TTL_SECONDS } from '../domain/institutions.ts';
+import { TOKEN_TTL_SECONDS } from '../domain/institutions/index.ts';
 import { fixture, idNumber, issuanceRequest, dbTargets } from '../../../testkit/platform/fixtures.ts';
 import type { Fixture } from '../../../testkit/platform/fixtures.ts';
 import { PlatformCallError, PlatformClient, PlatformUnavailable } from './index.ts';

@@ -5,8 +5,8 @@
 import type { BusinessCode } from '../contracts.ts';
 import { INTERFACES } from '../contracts.ts';
 import { CARD_FIELDS_BY_ROLE, HOLDER_VISIBLE_TO, PLAIN_LISTS_FOR } from './field-policy.ts';
-import { ROLES, USER_ROLES, permittedCodes } from './institutions.ts';
-import type { Role, UserRole } from './institutions.ts';
+import { ROLES, USER_ROLES, permittedCodes } from './institutions/index.ts';
+import type { Role, UserRole } from './institutions/index.ts';
 
 /**
  * Where an allowed call may act: `any` — every region of the province (a card is usable everywhere, an ID

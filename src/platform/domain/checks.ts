@@ -4,9 +4,20 @@ import type { Clock } from '../../base/runtime.ts';
 import { RhcError } from '../errors.ts';
 import type { Database } from '../storage/schema.ts';
 import { checkIdNumber } from './id-check.ts';
-import { mayTouchRegion } from './institutions.ts';
-import type { Caller } from './institutions.ts';
+import type { Caller } from './institutions/index.ts';
 import type { CardRow, ResidentRow } from './ledger/index.ts';
+
+/**
+ * Region prefix an institution governs: a province (xx0000) its 2 digits, anything below it its city's 4
+ * digits — cards carry a city-level 应用城市代码, so a county hospital acts for the cards of its city.
+ */
+export function regionPrefix(region: string): string {
+  return region.endsWith('0000') ? region.slice(0, 2) : region.slice(0, 4);
+}
+
+export function mayTouchRegion(caller: Caller, appCityCode: string): boolean {
+  return caller.role === 'province' || appCityCode.startsWith(regionPrefix(caller.regionCode));
+}
 
 /** Refuses (1011) a change to data of a region the caller does not serve. */
 export function checkRegion(caller: Caller, region: string): void {

@@ -8,7 +8,7 @@ import type { CardLookup } from '../storage/card-lookup.ts';
 import type { Database } from '../storage/schema.ts';
 import type { AuditInput, AuditTrail } from './audit.ts';
 import { toWireDate, toWireTime } from './format.ts';
-import type { Caller, InstitutionRegistry } from './institutions.ts';
+import type { Caller, InstitutionRegistry } from './institutions/index.ts';
 import type { UseRecords } from './use-records.ts';
 
 export interface DomainContext {

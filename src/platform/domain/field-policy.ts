@@ -2,7 +2,7 @@
 // minimum-necessary rule of PIPL art. 6): which card fields RHC_C0010 may change, who sees the holder of a
 // verified card. The authorization matrix (docs/authorization.md) is generated from these tables.
 import type * as C from '../contracts.ts';
-import type { Role } from './institutions.ts';
+import type { Role } from './institutions/index.ts';
 
 export type CardField = keyof C.UpdateCardInput['changes'];
 

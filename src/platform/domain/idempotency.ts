@@ -5,8 +5,8 @@ import { INTERFACES } from '../contracts.ts';
 import { RhcError } from '../errors.ts';
 import { auditEntry, auditLater, nowParts } from './context.ts';
 import type { DomainContext } from './context.ts';
-import { assertPermitted } from './institutions.ts';
-import type { Caller } from './institutions.ts';
+import { assertPermitted } from './institutions/index.ts';
+import type { Caller } from './institutions/index.ts';
 import { CardLedger } from './ledger/index.ts';
 import { sm3Hex } from './secrets.ts';
 

@@ -12,9 +12,19 @@ export function passwordDigest(pwdSm3Hex: string, msgCreateTime: string): string
   return sm3Hex(pwdSm3Hex + msgCreateTime);
 }
 
+/** Constant-time, exact comparison of two strings (token signatures: base64url is case-sensitive). */
+export function sameText(a: string, b: string): boolean {
+  const x = Buffer.from(a, 'utf8');
+  const y = Buffer.from(b, 'utf8');
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** Constant-time comparison of two hex digests as the bytes they spell (hex case is not part of the value). */
 export function sameHex(a: string, b: string): boolean {
-  const x = Buffer.from(a.toLowerCase(), 'utf8');
-  const y = Buffer.from(b.toLowerCase(), 'utf8');
+  const hexRe = /^(?:[0-9a-fA-F]{2})+$/;
+  if (!hexRe.test(a) || !hexRe.test(b)) return false;
+  const x = Buffer.from(a, 'hex');
+  const y = Buffer.from(b, 'hex');
   return x.length === y.length && timingSafeEqual(x, y);
 }
 

@@ -13,10 +13,11 @@ import { AuditTrail } from './audit.ts';
 import type { DomainContext } from './context.ts';
 import { expireCards } from './expiry-sweep.ts';
 import { DEFAULT_REPLAY_WINDOW_DAYS, onceByMessage, purgeIdempotency } from './idempotency.ts';
-import { InstitutionRegistry } from './institutions.ts';
-import type { Caller } from './institutions.ts';
+import { InstitutionRegistry } from './institutions/index.ts';
+import type { Caller } from './institutions/index.ts';
 import * as op from './operations/index.ts';
 import type { CallerBusinessCode } from './operations/index.ts';
+import { renewToken, signOut } from './operations/session.ts';
 import { UseRecords } from './use-records.ts';
 
 export { SYSTEM_CALLER } from './context.ts';
@@ -112,8 +113,8 @@ export class PlatformService {
   }
 
   // the ten interfaces, typed (tests and in-process callers); bindings go through dispatch
-  authenticate(input: C.AuthenticateInput): Promise<C.AuthenticateOutput> {
-    return op.authenticate(this.ctx, input);
+  authenticate(input: C.AuthenticateInput, meta: op.RequestMeta = {}): Promise<C.AuthenticateOutput> {
+    return op.authenticate(this.ctx, input, meta);
   }
   verifyId(caller: Caller, input: C.VerifyIdInput): Promise<C.VerifyIdOutput> {
     return op.verifyId(this.ctx, caller, input);
@@ -143,9 +144,21 @@ export class PlatformService {
     return op.updateCard(this.ctx, caller, input);
   }
 
+  /** Session operations (contracts.ts SESSION_OPERATIONS) for the token the call carries. */
+  session(code: string, token: string | undefined): Promise<unknown> {
+    if (code === 'SESSION_RENEW') return renewToken(this.ctx, token);
+    if (code === 'SESSION_SIGN_OUT') return signOut(this.ctx, token);
+    throw new RhcError('UNKNOWN_BUSINESS_CODE', { field: 'businessCode' });
+  }
+
   /** One entry point for every binding: business code → operation (operations/index.ts). */
-  async dispatch(code: string, caller: Caller | undefined, input: unknown): Promise<unknown> {
-    if (code === 'RHC_C0001') return this.authenticate(input as C.AuthenticateInput);
+  async dispatch(
+    code: string,
+    caller: Caller | undefined,
+    input: unknown,
+    meta: op.RequestMeta = {},
+  ): Promise<unknown> {
+    if (code === 'RHC_C0001') return this.authenticate(input as C.AuthenticateInput, meta);
     if (!caller) throw new RhcError('TOKEN_INVALID', { detail: 'token missing' });
     const operation = Object.hasOwn(op.CALLER_OPERATIONS, code)
       ? op.CALLER_OPERATIONS[code as CallerBusinessCode]

@@ -16,7 +16,7 @@ import type { Clock } from '../../base/runtime.ts';
 import { storageOf } from '../../storage/index.ts';
 import { mayUseExchange, type ExchangeRoute } from '../domain/authorization.ts';
 import { auditEntry } from '../domain/context.ts';
-import type { Caller } from '../domain/institutions.ts';
+import type { Caller } from '../domain/institutions/index.ts';
 import type { PlatformService } from '../domain/service.ts';
 import { RhcError } from '../errors.ts';
 import type { PlatformDb } from '../storage/db.ts';

@@ -264,6 +264,42 @@ function v006IdempotencyAge(): Migration {
   };
 }
 
+/**
+ * Credentials and sessions (issue 13 §3): a token epoch per user (reset, disable) and per terminal
+ * (sign-out) that every token carries and every call checks; the replay guard per terminal; failed logins
+ * counted in one row per key (user, source address) instead of unbounded audit rows; and the password
+ * columns of the sealed digest secret and the salted slow verifier. Sealing needs the seal key, which
+ * never enters the database layer: the registry seals the rows still holding a plain SM3 when it opens
+ * (institutions/passwords.ts), and blanks `pwd_sm3`.
+ */
+function v008Credentials(): Migration {
+  return {
+    async up(db: Db) {
+      await db.schema
+        .alterTable('institution_users')
+        .addColumn('token_epoch', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema.alterTable('institution_users').addColumn('pwd_sealed', 'text').execute();
+      await db.schema.alterTable('institution_users').addColumn('pwd_verifier', 'text').execute();
+      await db.schema
+        .createTable('auth_terminals')
+        .addColumn('user_id', 'integer', (c) => c.notNull().references('institution_users.id'))
+        .addColumn('term_id', 'text', (c) => c.notNull())
+        .addColumn('last_auth_time', 'text', (c) => c.notNull())
+        .addColumn('token_epoch', 'integer', (c) => c.notNull().defaultTo(0))
+        .addPrimaryKeyConstraint('auth_terminals_pk', ['user_id', 'term_id'])
+        .execute();
+      await db.schema
+        .createTable('auth_throttle')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('failures', 'integer', (c) => c.notNull())
+        .addColumn('locked_until', 'text')
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+    },
+  };
+}
+
 export const platformMigrations: Migrations = (a) => ({
   '001_initial': v001(a),
   '002_exchange': v002Exchange(a),
@@ -271,6 +307,7 @@ export const platformMigrations: Migrations = (a) => ({
   '004_expiry_index': v004ExpiryIndex(),
   '005_operation_source': v005OperationSource(),
   '006_idempotency_age': v006IdempotencyAge(),
+  '008_credentials': v008Credentials(),
 });
 
 export { appliedMigrations } from '../../storage/index.ts';

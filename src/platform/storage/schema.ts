@@ -20,14 +20,39 @@ export interface InstitutionUserTable {
   id: Generated<number>;
   institution_id: number;
   user_name: string;
-  /** hex SM3(password): the platform never stores the password (§4.2). */
+  /** Empty since 008: the §2.2 digest secret SM3(password) is kept only sealed (`pwd_sealed`). */
   pwd_sm3: string;
-  /** Last accepted msgCreateTime: an authentication must be strictly newer (replay guard). */
+  /** SM4-sealed hex SM3(password), key outside the database (institutions/passwords.ts). */
+  pwd_sealed: string | null;
+  /** Salted slow verifier of the typed bindings' scheme (docs/credentials.md). */
+  pwd_verifier: string | null;
+  /** Bumped on password reset and disable: tokens issued before are refused. */
+  token_epoch: Generated<number>;
+  /** Unused since 008 (the replay guard is per terminal: auth_terminals). */
   last_auth_time: string | null;
   enabled: number;
   created_at: string;
   /** admin | operator | query | auditor (institutions.ts USER_ROLE_PERMISSIONS). */
   role: string;
+}
+
+/** One row per (user, terminal): the replay guard and the sign-out epoch of that terminal. */
+export interface AuthTerminalTable {
+  user_id: number;
+  term_id: string;
+  /** Last accepted msgCreateTime of this terminal: an authentication must be strictly newer. */
+  last_auth_time: string;
+  /** Bumped on sign-out: this terminal's tokens are refused. */
+  token_epoch: Generated<number>;
+}
+
+/** Failed logins, one row per key (`user:<org>|<user>` or `source:<address>`), bounded by design. */
+export interface AuthThrottleTable {
+  key: string;
+  failures: number;
+  /** ISO instant before which logins for this key are refused (1013). */
+  locked_until: string | null;
+  updated_at: string;
 }
 
 export interface ResidentTable {
@@ -153,6 +178,8 @@ export interface SettingTable {
 export interface Database {
   institutions: InstitutionTable;
   institution_users: InstitutionUserTable;
+  auth_terminals: AuthTerminalTable;
+  auth_throttle: AuthThrottleTable;
   residents: ResidentTable;
   cards: CardTable;
   card_operations: CardOperationTable;

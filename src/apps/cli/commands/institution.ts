@@ -9,8 +9,8 @@ import {
   ROLES,
   USER_ROLES,
   permittedCodes,
-} from '../../../platform/domain/institutions.ts';
-import type { Role, UserRole } from '../../../platform/domain/institutions.ts';
+} from '../../../platform/domain/institutions/index.ts';
+import type { Role, UserRole } from '../../../platform/domain/institutions/index.ts';
 import { openDatabase, resolveDatabaseUrl } from '../../../platform/storage/db.ts';
 import { usageError } from '../usage.ts';
 

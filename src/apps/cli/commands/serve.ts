@@ -7,6 +7,7 @@ import { addCityOptions, cityRunOptions, type CityCliOptions } from '../city-opt
 import { parsePort, usageError as usage } from '../usage.ts';
 import { describeUrls, startProvince, stopOnSignals } from '../../../platform/province.ts';
 import { runCity } from '../../../platform/city/run.ts';
+import { hasDemoAccounts } from '../../../platform/seed/demo.ts';
 import { CONSOLE_PREFIX, registerConsole } from '../../web/index.ts';
 
 export function register(program: Command): void {
@@ -18,10 +19,18 @@ export function register(program: Command): void {
     .option('--host <host>', 'listen address (0.0.0.0 for all interfaces)', '127.0.0.1')
     .option('--db <url>', 'sqlite:PATH or postgres://… (default $RHC_DATABASE_URL or sqlite:./data/rhc.db)')
     .option('--public-url <url>', 'public base URL written into the WSDL')
-    .option('--quiet', 'no request log');
+    .option('--quiet', 'no request log')
+    .option('--allow-demo-accounts', 'serve a database seeded by `rhc start` (its demo accounts log in)');
   addCityOptions(serve, false, 'city role: ').action(
     async (
-      o: CityCliOptions & { role: string; port: string; host: string; publicUrl?: string; quiet?: boolean },
+      o: CityCliOptions & {
+        role: string;
+        port: string;
+        host: string;
+        publicUrl?: string;
+        quiet?: boolean;
+        allowDemoAccounts?: boolean;
+      },
     ) => {
       if (o.role !== 'province' && o.role !== 'city') throw usage(`unknown role ${o.role} (province | city)`);
       const port = parsePort(o.port);
@@ -41,6 +50,17 @@ export function register(program: Command): void {
         logger: !o.quiet,
         configureApp: registerConsole,
         ...(o.publicUrl ? { publicUrl: o.publicUrl } : {}),
+        beforeListen: async (p) => {
+          if (!(await hasDemoAccounts(p))) return;
+          if (!o.allowDemoAccounts)
+            throw usage(
+              '此数据库含演示账户（rhc start 生成），拒绝作为正式平台启动；请换用新数据库，或加 --allow-demo-accounts ' +
+                '(this database holds the demo accounts of `rhc start`: use a fresh database, or pass --allow-demo-accounts)',
+            );
+          console.error(
+            '\n*** 警告 WARNING: 演示账户可登录 — demo accounts of `rhc start` can sign in to this server (--allow-demo-accounts) ***\n',
+          );
+        },
       });
       console.log(`RHC 省级卡管平台已启动 / province platform listening on ${run.baseUrl}`);
       for (const l of describeUrls(run.baseUrl, dbUrl)) console.log(l);

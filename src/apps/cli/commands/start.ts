@@ -37,7 +37,13 @@ export function register(program: Command): void {
         console.log(
           `\n  ${demo.seeded ? '已生成演示数据 / demo data generated' : '演示数据 / demo data'}: ${demo.residents} residents`,
         );
-        console.log('  演示凭据（仅供演示）/ DEMO credentials — never use in production:');
+        console.log(
+          `  演示凭据（本机随机生成，仅供演示）/ DEMO credentials, random for this install${demo.credentialsFile ? ` (also in ${demo.credentialsFile}, mode 0600)` : ''}:`,
+        );
+        if (demo.credentials.length === 0)
+          console.log(
+            '    (凭据文件缺失 credentials file missing: rhc institution user set --reset-password …)',
+          );
         for (const c of demo.credentials)
           console.log(
             `    ${c.code}  ${c.role.padEnd(8)} user=${c.userName} password=${c.password}  app_id=${c.appId ?? ''} app_secret=${c.appSecret ?? ''}  ${c.name}`,

@@ -106,8 +106,20 @@ export function createApi({ fetchFn, storage, now = () => new Date() }) {
       storage.setItem(SESSION_KEY, JSON.stringify(session));
       return session;
     },
-    signOut() {
+    /** Revokes the token at the platform (best effort: offline, the token still dies at expiry), then forgets it. */
+    async signOut() {
+      const s = this.session();
       storage.removeItem(SESSION_KEY);
+      if (s?.token) await request('/auth/sign-out', {}, s.token).catch(() => undefined);
+    },
+    /** Sliding session: a fresh token for the current one before it expires. */
+    async renew() {
+      const s = this.session();
+      if (!s) return undefined;
+      const out = await request('/auth/renew', {}, s.token);
+      const next = { ...s, token: out.token, expiresAt: out.expiresAt };
+      storage.setItem(SESSION_KEY, JSON.stringify(next));
+      return next;
     },
     async call(path, body) {
       const s = this.session();

@@ -6,7 +6,15 @@ import { ApiError, createApi } from './api.js';
 import { getLang, i18nText, initialLang, loadCodeLabels, loadRegionNames, setLang, t } from './i18n.js';
 import { PAGES } from './pages.js';
 import { catalogueText, h, tr } from './render.js';
-import { inputDateToWire, maskIdNumber, newSerialNo, toWireTime, wireDateToInput, showWire } from './wire.js';
+import {
+  inputDateToWire,
+  maskIdNumber,
+  newSerialNo,
+  parseWireTime,
+  toWireTime,
+  wireDateToInput,
+  showWire,
+} from './wire.js';
 
 const api = createApi({ fetchFn: (...a) => fetch(...a), storage: sessionStorage });
 const main = document.getElementById('main');
@@ -296,7 +304,7 @@ function renderChrome(session) {
 }
 
 function signOut(messageKey) {
-  api.signOut();
+  void api.signOut();
   rerender = () => {};
   if (location.hash) history.replaceState(null, '', location.pathname);
   renderChrome(undefined);
@@ -329,6 +337,37 @@ document.getElementById('lang-switch').addEventListener('click', () => {
   updateLangButton();
 });
 document.getElementById('sign-out').addEventListener('click', () => signOut());
+
+// Session expiry: a clerk who worked since the last renewal gets a fresh token in the last two minutes;
+// an idle one sees a warning with a button to stay signed in (sliding session, issue 13 §3).
+let lastActivity = Date.now();
+for (const ev of ['keydown', 'pointerdown']) document.addEventListener(ev, () => (lastActivity = Date.now()));
+let lastRenewal = Date.now();
+async function renewNow() {
+  try {
+    const s = await api.renew();
+    lastRenewal = Date.now();
+    document.getElementById('session-warning')?.remove();
+    if (s) renderChrome(s);
+  } catch (err) {
+    if (err instanceof ApiError && err.code === '1006') signOut('session.expired');
+  }
+}
+setInterval(() => {
+  const s = api.session();
+  if (!s) return;
+  const left = (parseWireTime(s.expiresAt)?.getTime() ?? 0) - api.serverNow().getTime();
+  if (left > 120_000) return;
+  if (lastActivity > lastRenewal) return void renewNow();
+  if (document.getElementById('session-warning')) return;
+  const stay = h('button', { type: 'button', i18n: 'session.stay' });
+  stay.addEventListener('click', () => void renewNow());
+  document
+    .getElementById('session-info')
+    .after(
+      h('p', { id: 'session-warning', class: 'notice', role: 'alert' }, tr('session.expiring'), ' ', stay),
+    );
+}, 20_000);
 window.addEventListener('hashchange', route);
 
 setLang(initialLang(localStorage), document, localStorage);

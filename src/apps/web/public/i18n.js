@@ -29,6 +29,8 @@ const zh = {
   'session.expires': '令牌有效期至 {time}（北京时间）',
   'session.signOut': '退出登录',
   'session.expired': '登录已过期，请重新登录。',
+  'session.expiring': '登录即将过期。',
+  'session.stay': '保持登录',
   'signin.title': '接入机构登录',
   'signin.intro':
     '使用卡管中心分配的机构代码、用户名和密码登录（RHC_C0001）。密码只在本机参与 SM3 摘要计算，不会发送。',
@@ -217,6 +219,8 @@ const en = {
   'session.expires': 'token valid until {time} (Beijing time)',
   'session.signOut': 'Sign out',
   'session.expired': 'Your session has expired. Please sign in again.',
+  'session.expiring': 'Your session is about to expire.',
+  'session.stay': 'Stay signed in',
   'signin.title': 'Institution sign-in',
   'signin.intro':
     'Sign in with the institution code, user name and password issued by the card centre (RHC_C0001). The password is only used locally for the SM3 digest and is never sent.',

@@ -1,7 +1,7 @@
 // The ten interfaces of platform-interfaces.md §4, one file each; the table every binding dispatches through.
 import type * as C from '../../contracts.ts';
 import type { DomainContext } from '../context.ts';
-import type { Caller } from '../institutions.ts';
+import type { Caller } from '../institutions/index.ts';
 import { getList } from './get-list.ts';
 import { statistics } from './statistics.ts';
 import { syncIssuance } from './sync-issuance.ts';
@@ -13,6 +13,7 @@ import { verifyCard } from './verify-card.ts';
 import { verifyId } from './verify-id.ts';
 
 export { authenticate } from './authenticate.ts';
+export type { RequestMeta } from './authenticate.ts';
 export {
   getList,
   statistics,

@@ -7,8 +7,9 @@ import { RhcError } from '../../errors.ts';
 import { auditLater, nowParts } from '../context.ts';
 import type { DomainContext } from '../context.ts';
 import { writeOnce } from '../idempotency.ts';
-import { assertPermitted, mayTouchRegion, regionPrefix } from '../institutions.ts';
-import type { Caller } from '../institutions.ts';
+import { mayTouchRegion, regionPrefix } from '../checks.ts';
+import { assertPermitted } from '../institutions/index.ts';
+import type { Caller } from '../institutions/index.ts';
 import { OP_TYPES } from '../lifecycle.ts';
 
 export async function statistics(

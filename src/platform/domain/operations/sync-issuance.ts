@@ -8,8 +8,8 @@ import { nowParts } from '../context.ts';
 import type { DomainContext } from '../context.ts';
 import { parseWireTime } from '../format.ts';
 import { writeOnce } from '../idempotency.ts';
-import { assertPermitted } from '../institutions.ts';
-import type { Caller } from '../institutions.ts';
+import { assertPermitted } from '../institutions/index.ts';
+import type { Caller } from '../institutions/index.ts';
 import type { CardLedger, CardRow, ResidentRow } from '../ledger/index.ts';
 import { maskId } from '../masking.ts';
 

@@ -6,8 +6,8 @@ import { checkRegion, findCard } from '../checks.ts';
 import { nowParts } from '../context.ts';
 import type { DomainContext } from '../context.ts';
 import { writeOnce } from '../idempotency.ts';
-import { assertPermitted } from '../institutions.ts';
-import type { Caller } from '../institutions.ts';
+import { assertPermitted } from '../institutions/index.ts';
+import type { Caller } from '../institutions/index.ts';
 import { REASON_CODES } from '../lifecycle.ts';
 
 export async function syncReplacement(

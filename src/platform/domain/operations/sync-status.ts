@@ -5,8 +5,8 @@ import { RhcError } from '../../errors.ts';
 import { checkRegion, findCard } from '../checks.ts';
 import type { DomainContext } from '../context.ts';
 import { writeOnce } from '../idempotency.ts';
-import { assertPermitted } from '../institutions.ts';
-import type { Caller } from '../institutions.ts';
+import { assertPermitted } from '../institutions/index.ts';
+import type { Caller } from '../institutions/index.ts';
 import { CARD_STATUS, REASON_CODES } from '../lifecycle.ts';
 
 export async function syncStatus(

@@ -11,8 +11,8 @@ import { CARD_FIELDS_BY_ROLE } from '../field-policy.ts';
 import type { CardField } from '../field-policy.ts';
 import { parseWireTime } from '../format.ts';
 import { writeOnce } from '../idempotency.ts';
-import { assertPermitted } from '../institutions.ts';
-import type { Caller } from '../institutions.ts';
+import { assertPermitted } from '../institutions/index.ts';
+import type { Caller } from '../institutions/index.ts';
 
 type Rewrite = C.UpdateCardOutput['cardRewrite'];
 

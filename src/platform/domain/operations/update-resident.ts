@@ -7,8 +7,8 @@ import type { ResidentTable } from '../../storage/schema.ts';
 import { checkHolderId, checkRegion, holderRegion } from '../checks.ts';
 import type { DomainContext } from '../context.ts';
 import { writeOnce } from '../idempotency.ts';
-import { assertPermitted } from '../institutions.ts';
-import type { Caller } from '../institutions.ts';
+import { assertPermitted } from '../institutions/index.ts';
+import type { Caller } from '../institutions/index.ts';
 import type { ResidentRow } from '../ledger/index.ts';
 
 /** Interface field → residents column (contacts are stored as JSON). */

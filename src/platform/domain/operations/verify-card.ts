@@ -6,8 +6,8 @@ import type { ErrorName } from '../../errors.ts';
 import { auditLater, nowParts } from '../context.ts';
 import type { DomainContext } from '../context.ts';
 import { HOLDER_VISIBLE_TO } from '../field-policy.ts';
-import { assertPermitted } from '../institutions.ts';
-import type { Caller } from '../institutions.ts';
+import { assertPermitted } from '../institutions/index.ts';
+import type { Caller } from '../institutions/index.ts';
 import { CARD_STATUS } from '../lifecycle.ts';
 import { maskId } from '../masking.ts';
 

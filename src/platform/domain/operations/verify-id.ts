@@ -5,8 +5,8 @@ import { errorEntry } from '../../errors.ts';
 import { checkHolderId } from '../checks.ts';
 import { auditLater } from '../context.ts';
 import type { DomainContext } from '../context.ts';
-import { assertPermitted } from '../institutions.ts';
-import type { Caller } from '../institutions.ts';
+import { assertPermitted } from '../institutions/index.ts';
+import type { Caller } from '../institutions/index.ts';
 import type { ResidentRow } from '../ledger/index.ts';
 import { maskId } from '../masking.ts';
 
