@@ -93,10 +93,11 @@ test('gen loads valid residents with cards in every state; audit verify detects 
     });
     await trail.flush();
     await p.close();
-    assert.match(await run('audit', 'verify', '--db', db), /intact: 2 entries/);
+    // two entries of the `institution add` test before (its success and its refused duplicate)
+    assert.match(await run('audit', 'verify', '--db', db), /intact: 4 entries/);
     sqlite.prepare("update audit_log set subject = 'card:9' where subject = 'card:1'").run();
     const prev = process.exitCode;
-    assert.match(await run('audit', 'verify', '--db', db), /BROKEN at seq 1/);
+    assert.match(await run('audit', 'verify', '--db', db), /BROKEN at seq 3/);
     assert.equal(process.exitCode, 1);
     process.exitCode = prev;
   } finally {
@@ -279,4 +280,123 @@ test('audit checkpoint and public-key export; verify --checkpoint catches trunca
   );
   assert.equal(process.exitCode, 1);
   process.exitCode = prev;
+});
+
+test('institution and user administration is audited as the account running rhc; audit list filters and pages', async () => {
+  const url = `sqlite:${join(dir, 'admin.db')}`;
+  await run(
+    'institution',
+    'add',
+    '--code',
+    '61010000-2',
+    '--name',
+    '西安',
+    '--role',
+    'city',
+    '--region',
+    '610100',
+    '--db',
+    url,
+    '--json',
+  );
+  await run(
+    'institution',
+    'user',
+    'add',
+    '--code',
+    '61010000-2',
+    '--user',
+    'clerk',
+    '--role',
+    'query',
+    '--db',
+    url,
+    '--json',
+  );
+  await run(
+    'institution',
+    'user',
+    'set',
+    '--code',
+    '61010000-2',
+    '--user',
+    'clerk',
+    '--role',
+    'operator',
+    '--reset-password',
+    '--db',
+    url,
+  );
+  await run('institution', 'disable', '--code', '61010000-2', '--db', url);
+  await assert.rejects(
+    run('institution', 'user', 'set', '--code', '61010000-2', '--user', 'nobody', '--disable', '--db', url),
+  );
+  const all = JSON.parse(await run('audit', 'list', '--db', url, '--json'));
+  assert.deepEqual(
+    all.rows.map((r: { action: string; outcome: string }) => `${r.action} ${r.outcome}`),
+    [
+      'USER_UPDATE 1002',
+      'INSTITUTION_DISABLE 0000',
+      'USER_UPDATE 0000',
+      'USER_ADD 0000',
+      'INSTITUTION_ADD 0000',
+    ],
+  );
+  assert.ok(
+    all.rows.every((r: { userName: string }) => /^cli:\S+$/.test(r.userName)),
+    'the real account',
+  );
+  assert.match(all.rows[2].subject, /user:clerk role:operator password:reset/);
+  const page = JSON.parse(
+    await run(
+      'audit',
+      'list',
+      '--db',
+      url,
+      '--action',
+      'USER_UPDATE',
+      '--limit',
+      '1',
+      '--page',
+      '2',
+      '--json',
+    ),
+  );
+  assert.equal(page.rows.length, 1);
+  assert.equal(page.rows[0].outcome, '0000');
+  assert.equal(page.more, false);
+  const none = JSON.parse(await run('audit', 'list', '--db', url, '--from', '20990101', '--json'));
+  assert.equal(none.rows.length, 0);
+  assert.match(await run('audit', 'verify', '--db', url), /intact: 5 entries/);
+});
+
+test('audit list --resident matches a resident through internal ids, never by a stored ID number', async () => {
+  const url = `sqlite:${join(dir, 'resident.db')}`;
+  const { openDatabase } = await import('../src/platform/storage/db.ts');
+  const { AuditTrail } = await import('../src/platform/domain/audit.ts');
+  await run('gen', '--residents', '5', '--seed', '1', '--db', url);
+  const p = await openDatabase(url);
+  const r = await p.db.selectFrom('residents').select(['id', 'id_no']).orderBy('id').limit(2).execute();
+  const trail = await AuditTrail.open(p, { now: () => new Date('2026-06-01T00:00:00Z') });
+  const e = (subject: string) => ({
+    institutionCode: 'h',
+    userName: 'u',
+    action: 'RHC_C0003',
+    purpose: 'p',
+    subject,
+    outcome: '0000',
+  });
+  trail.append(e(`card:999 resident:${r[0]!.id}`));
+  trail.append(e(`card:998 resident:${r[1]!.id}`));
+  trail.append(e(`card:997 resident:${r[0]!.id}0`));
+  await trail.flush();
+  await p.close();
+  const out = JSON.parse(await run('audit', 'list', '--db', url, '--resident', r[0]!.id_no, '--json'));
+  assert.deepEqual(
+    out.rows.map((x: { subject: string }) => x.subject),
+    [`card:999 resident:${r[0]!.id}`],
+  );
+  const text = await run('audit', 'list', '--db', url, '--resident', r[0]!.id_no);
+  assert.match(text, /2026-06-01 08:00:00\+08:00/, 'China time with its offset');
+  assert.doesNotMatch(text, new RegExp(r[0]!.id_no));
 });

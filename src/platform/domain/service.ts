@@ -12,6 +12,7 @@ import type { Database } from '../storage/schema.ts';
 import { AuditTrail } from './audit.ts';
 import { writeCheckpoint } from './audit-checkpoint.ts';
 import type { AuditCheckpoint } from './audit-checkpoint.ts';
+import { auditRefusal } from './context.ts';
 import type { DomainContext } from './context.ts';
 import { expireCards } from './expiry-sweep.ts';
 import { DEFAULT_REPLAY_WINDOW_DAYS, onceByMessage, purgeIdempotency } from './idempotency.ts';
@@ -164,6 +165,11 @@ export class PlatformService {
       ? op.CALLER_OPERATIONS[code as CallerBusinessCode]
       : undefined;
     if (!operation) throw new RhcError('UNKNOWN_BUSINESS_CODE', { field: 'businessCode' });
-    return operation(this.ctx, caller, input as never);
+    try {
+      return await operation(this.ctx, caller, input as never);
+    } catch (err) {
+      auditRefusal(this.ctx, caller, code, err);
+      throw err;
+    }
   }
 }

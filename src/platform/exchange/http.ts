@@ -16,6 +16,7 @@ import type { Clock } from '../../base/runtime.ts';
 import { storageOf } from '../../storage/index.ts';
 import type { Caller } from '../domain/institutions.ts';
 import type { PlatformService } from '../domain/service.ts';
+import { auditEntry } from '../domain/context.ts';
 import { RhcError } from '../errors.ts';
 import type { PlatformDb } from '../storage/db.ts';
 import { exportFile } from './export.ts';
@@ -40,8 +41,14 @@ export interface ExchangeHttpOptions {
 async function callerOf(svc: PlatformService, req: FastifyRequest): Promise<Caller> {
   const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
   const caller = await svc.registry.callerFromToken(m?.[1]);
-  if (caller.role !== 'city' && caller.role !== 'province')
-    throw new RhcError('NOT_PERMITTED', { detail: 'only city platforms exchange files' });
+  if (caller.role !== 'city' && caller.role !== 'province') {
+    const refusal = new RhcError('NOT_PERMITTED', { detail: 'only city platforms exchange files' });
+    // audited like every authorization refusal (1011), as the real user
+    svc.audit.append(
+      auditEntry(caller, 'EXCHANGE', `refused route:${req.routeOptions.url}`, refusal.code, 'file-exchange'),
+    );
+    throw refusal;
+  }
   return caller;
 }
 
@@ -97,7 +104,7 @@ export async function exchangeRoutes(app: FastifyInstance, opts: ExchangeHttpOpt
         clock: o.clock,
         sender: { institutionCode: caller.institutionCode, regionCode: caller.regionCode },
         fileName: name,
-        audit: o.svc.audit,
+        audit: { trail: o.svc.audit, userName: caller.userName },
       });
       reply.header('cache-control', 'no-store');
       return reply.code(r.outcome === 'refused' ? 422 : 200).send(r);
