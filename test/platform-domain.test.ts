@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { sql } from 'kysely';
-import { verifyAuditChain } from '../src/platform/domain/audit.ts';
+import { verifyAuditChain } from '../src/platform/domain/audit-verify.ts';
 import { maskId } from '../src/platform/domain/masking.ts';
 import type { Caller } from '../src/platform/domain/institutions/index.ts';
 import { TRANSITIONS } from '../src/platform/domain/lifecycle.ts';

@@ -69,9 +69,29 @@ describeOnTargets('envelope idempotency', (target) => {
     );
   });
 
+  test('no token, holder name or ID number is kept: RHC_C0001 is never cached, write answers hold ids only', async () => {
+    f.clock.advance(2);
+    const login = authRequest(f.creds.city!, f.clock, 'T-9');
+    const out = (await f.svc.onceByMessage(undefined, 'RHC_C0001', { guid: 'G-AUTH', digest: 'DA' }, () =>
+      f.svc.authenticate(login),
+    )) as { token: string };
+    assert.ok(out.token);
+    const rows = await f.p.db.selectFrom('idempotency').select(['business_code', 'response_json']).execute();
+    assert.ok(rows.length > 0);
+    for (const r of rows) {
+      assert.doesNotMatch(r.response_json, new RegExp(out.token.slice(0, 16)), 'no token');
+      assert.doesNotMatch(r.response_json, /\d{17}[\dX]/, `no ID number in ${r.business_code}`);
+      assert.doesNotMatch(r.response_json, /王堃|token|holder/, `no holder data in ${r.business_code}`);
+    }
+  });
+
   test('answers older than the replay window are purged', async () => {
-    const before = await f.p.db.selectFrom('idempotency').select('serial_no').execute();
+    const before = await f.p.db.selectFrom('idempotency').select(['serial_no', 'business_code']).execute();
     assert.ok(before.length > 0);
+    assert.ok(
+      before.some((r) => r.business_code === 'MSG') && before.some((r) => r.business_code !== 'MSG'),
+      'both caches',
+    );
     assert.equal(await f.svc.purgeIdempotency(7), 0);
     f.clock.advance(8 * 86_400);
     assert.equal(await f.svc.purgeIdempotency(7), before.length);

@@ -4,7 +4,7 @@
 // table equal to what the modules register.
 export const COMMAND_MODULES: Readonly<Record<string, readonly string[]>> = {
   agent: ['agent.ts'],
-  audit: ['audit.ts'],
+  audit: ['audit.ts', 'audit-list.ts'],
   card: ['card-cos.ts', 'card-reader.ts'],
   codes: ['codes.ts'],
   demo: ['demo.ts'],

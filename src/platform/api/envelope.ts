@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { INTERFACES } from '../contracts.ts';
 import type { InterfaceDef } from '../contracts.ts';
+import { auditEntry } from '../domain/context.ts';
 import { parseWireTime, toWireTime } from '../domain/format.ts';
 import type { Caller } from '../domain/institutions/index.ts';
 import { TIME_WINDOW_SECONDS } from '../domain/institutions/index.ts';
@@ -107,11 +108,16 @@ export async function registerGateway(
       if (!sameHex(envelopeDigest(rest as Record<string, string>, inst.app_secret), digest))
         throw new RhcError('DIGEST_MISMATCH', { field: 'digest' });
       secret = inst.app_secret;
-      if (env.org_code !== undefined && env.org_code !== inst.code)
-        throw new RhcError('NOT_PERMITTED', {
+      if (env.org_code !== undefined && env.org_code !== inst.code) {
+        const refusal = new RhcError('NOT_PERMITTED', {
           field: 'org_code',
           detail: 'org_code does not belong to app_id',
         });
+        // audited like every 1011; the sender is known only by its (digest-authenticated) app id here
+        const sender = { institutionCode: inst.code, userName: `app:${env.app_id}` };
+        svc.audit.append(auditEntry(sender, env.method, 'refused field:org_code', refusal.code));
+        throw refusal;
+      }
       checkWindow(opts.clock, env.timestamp, 'timestamp');
       const def = interfaceOf(env.method);
       if (env.enc_type === 'NONE' && !opts.allowPlain)

@@ -6,6 +6,7 @@ import type { Clock, Random } from '../../base/runtime.ts';
 import type { DialectAdapter } from '../../storage/index.ts';
 import type { CardLookup } from '../storage/card-lookup.ts';
 import type { Database } from '../storage/schema.ts';
+import { RhcError } from '../errors.ts';
 import type { AuditInput, AuditTrail } from './audit.ts';
 import { toWireDate, toWireTime } from './format.ts';
 import type { Caller, InstitutionRegistry } from './institutions/index.ts';
@@ -69,6 +70,20 @@ export function auditEntry(
     subject,
     outcome,
   };
+}
+
+/**
+ * An authorization refusal (1011) of `caller` calling `code`, audited with its real result code (the
+ * refused field, never the input: no personal data). Other errors pass unaudited here.
+ */
+export function auditRefusal(
+  ctx: DomainContext,
+  caller: Pick<Caller, 'institutionCode' | 'userName'>,
+  code: string,
+  err: unknown,
+): void {
+  if (!(err instanceof RhcError) || err.symbol !== 'NOT_PERMITTED') return;
+  auditLater(ctx, caller, code, `refused${err.field ? ` field:${err.field}` : ''}`, err.code);
 }
 
 /** A buffered audit entry (reads, refusals): written by the next flush. */

@@ -3,7 +3,7 @@
 // answer, a different request under the same serial is refused (1012). Envelope messages (msgGuid) likewise.
 import { INTERFACES } from '../contracts.ts';
 import { RhcError } from '../errors.ts';
-import { auditEntry, auditLater, nowParts } from './context.ts';
+import { auditEntry, auditLater, auditRefusal, nowParts } from './context.ts';
 import type { DomainContext } from './context.ts';
 import { assertPermitted } from './institutions/index.ts';
 import type { Caller } from './institutions/index.ts';
@@ -71,7 +71,12 @@ export async function onceByMessage<T>(
 ): Promise<T> {
   const def = INTERFACES.find((d) => d.code === code);
   if (!caller || !def?.writes) return work();
-  assertPermitted(caller, code);
+  try {
+    assertPermitted(caller, code);
+  } catch (err) {
+    auditRefusal(ctx, caller, code, err);
+    throw err;
+  }
   const key = { institution: caller.institutionCode, serial: `${caller.userName}:${msg.guid}` };
   const seen = await ctx.db
     .selectFrom('idempotency')

@@ -10,6 +10,9 @@ import type { PlatformDb } from '../storage/db.ts';
 import { createCardLookup } from '../storage/card-lookup.ts';
 import type { Database } from '../storage/schema.ts';
 import { AuditTrail } from './audit.ts';
+import { writeCheckpoint } from './audit-checkpoint.ts';
+import type { AuditCheckpoint } from './audit-checkpoint.ts';
+import { auditRefusal } from './context.ts';
 import type { DomainContext } from './context.ts';
 import { expireCards } from './expiry-sweep.ts';
 import { DEFAULT_REPLAY_WINDOW_DAYS, onceByMessage, purgeIdempotency } from './idempotency.ts';
@@ -29,7 +32,8 @@ export interface ServiceOptions {
   flushIntervalMs?: number;
   /** Period of the expiry sweep in ms (active cards past valid_until → 60); unset = no timer. */
   expiryIntervalMs?: number;
-  /** Days an idempotency answer is kept for retries (default 7; purged by the expiry sweep's timer). */
+  /** Days an idempotency answer is kept for retries (default 7; purged by the expiry sweep's timer, which also
+   * signs an audit checkpoint). */
   replayWindowDays?: number;
 }
 
@@ -38,11 +42,13 @@ export class PlatformService {
   readonly registry: InstitutionRegistry;
   readonly audit: AuditTrail;
   private readonly ctx: DomainContext;
+  private readonly storage: PlatformDb;
   private timer: NodeJS.Timeout | undefined;
   private expiryTimer: NodeJS.Timeout | undefined;
 
-  private constructor(ctx: DomainContext, o: ServiceOptions) {
+  private constructor(ctx: DomainContext, p: PlatformDb, o: ServiceOptions) {
     this.ctx = ctx;
+    this.storage = p;
     this.db = ctx.db;
     this.registry = ctx.registry;
     this.audit = ctx.audit;
@@ -58,6 +64,7 @@ export class PlatformService {
       const sweep = () =>
         void this.expireCards()
           .then(() => purgeIdempotency(this.ctx, days))
+          .then(() => this.checkpoint())
           .catch((e) => console.error('rhc: expiry sweep failed', e));
       this.expiryTimer = setInterval(sweep, o.expiryIntervalMs);
       this.expiryTimer.unref();
@@ -76,7 +83,7 @@ export class PlatformService {
       lookup: createCardLookup(p),
       uses: new UseRecords(),
     };
-    return new PlatformService(ctx, o);
+    return new PlatformService(ctx, p, o);
   }
 
   /** Writes buffered audit entries and card-use records. */
@@ -89,7 +96,14 @@ export class PlatformService {
     if (this.timer) clearInterval(this.timer);
     if (this.expiryTimer) clearInterval(this.expiryTimer);
     await this.flush();
+    await this.checkpoint();
     this.ctx.lookup.close();
+  }
+
+  /** Flushes and signs a checkpoint of the audit trail (hourly with the sweep, at close, on demand). */
+  async checkpoint(): Promise<AuditCheckpoint> {
+    await this.ctx.audit.flush();
+    return writeCheckpoint(this.storage, this.ctx.audit.key, this.ctx.clock);
   }
 
   /** Runs the expiry sweep now (the timer runs it every expiryIntervalMs). */
@@ -164,6 +178,11 @@ export class PlatformService {
       ? op.CALLER_OPERATIONS[code as CallerBusinessCode]
       : undefined;
     if (!operation) throw new RhcError('UNKNOWN_BUSINESS_CODE', { field: 'businessCode' });
-    return operation(this.ctx, caller, input as never);
+    try {
+      return await operation(this.ctx, caller, input as never);
+    } catch (err) {
+      auditRefusal(this.ctx, caller, code, err);
+      throw err;
+    }
   }
 }

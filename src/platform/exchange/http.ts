@@ -130,13 +130,9 @@ export async function exchangeRoutes(app: FastifyInstance, opts: ExchangeHttpOpt
       await pipeline(req.body as NodeJS.ReadableStream, limit, createWriteStream(spool, { mode: 0o600 }));
       const r = await importFile(o.p, spool, {
         clock: o.clock,
-        sender: {
-          institutionCode: caller.institutionCode,
-          regionCode: caller.regionCode,
-          userName: caller.userName,
-        },
+        sender: { institutionCode: caller.institutionCode, regionCode: caller.regionCode },
         fileName: name,
-        audit: o.svc.audit,
+        audit: { trail: o.svc.audit, userName: caller.userName },
       });
       reply.header('cache-control', 'no-store');
       return reply.code(r.outcome === 'refused' ? 422 : 200).send(r);

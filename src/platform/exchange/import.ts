@@ -23,8 +23,6 @@ import { validatedBatches } from './validated-batches.ts';
 export interface Sender {
   institutionCode: string;
   regionCode: string;
-  /** The user who sent the file (audited); the CLI passes its operator, the HTTP route the token's user. */
-  userName?: string;
 }
 
 export interface ImportOptions {
@@ -32,7 +30,8 @@ export interface ImportOptions {
   sender: Sender;
   /** Name the file had when sent (HTTP uploads are spooled under another name). */
   fileName?: string;
-  audit?: AuditTrail;
+  /** Audits the import (any outcome) as `userName` of the sender: the real user, never a placeholder. */
+  audit?: { trail: AuditTrail; userName: string };
   onProgress?: (records: number, bytes: number, totalBytes: number) => void;
   maxIssues?: number;
 }
@@ -102,7 +101,32 @@ function refusedReport(
   };
 }
 
+/** The audit entry of an import by `o.audit.userName` of the sender; outcome: 0000 or the first refusal code. */
+function importAudit(
+  o: ImportOptions,
+  r: Pick<ImportReport, 'file' | 'outcome' | 'records' | 'identity' | 'issues'>,
+) {
+  return {
+    institutionCode: o.sender.institutionCode,
+    userName: o.audit!.userName,
+    action: `EXCHANGE_${r.identity?.type ?? 'FILE'}`,
+    purpose: 'file-exchange',
+    subject: `file:${r.file} ${r.outcome} records:${r.records}`,
+    outcome: r.outcome === 'refused' ? (r.issues[0]?.code ?? '4003') : '0000',
+  };
+}
+
+/**
+ * Imports one up file (see importOnce). An applied file is audited in its own transaction; a duplicate or a
+ * refusal is audited too (buffered: the caller's trail flushes it), with its real result code.
+ */
 export async function importFile(p: PlatformDb, path: string, o: ImportOptions): Promise<ImportReport> {
+  const r = await importOnce(p, path, o);
+  if (o.audit && r.outcome !== 'applied') o.audit.trail.append(importAudit(o, r));
+  return r;
+}
+
+async function importOnce(p: PlatformDb, path: string, o: ImportOptions): Promise<ImportReport> {
   const file = o.fileName ?? basename(path);
   const identity = parseFileName(file);
   if (!identity)
@@ -272,18 +296,15 @@ export async function importFile(p: PlatformDb, path: string, o: ImportOptions):
         at: now.toISOString(),
       });
       // the import and its audit entry commit together
-      await o.audit?.writeInTransaction(trx, {
-        institutionCode: o.sender.institutionCode,
-        userName: o.sender.userName ?? 'exchange',
-        action: `EXCHANGE_${identity.type}`,
-        purpose: 'file-exchange',
-        subject: `file:${file} records:${result.records}`,
-        outcome: '0000',
-      });
+      if (o.audit)
+        await o.audit.trail.writeInTransaction(
+          trx,
+          importAudit(o, { file, outcome: 'applied', records: result.records, identity, issues: [] }),
+        );
       listVersions = ledger.heads;
     });
   } catch (err) {
-    if (err instanceof AlreadyApplied) return importFile(p, path, o);
+    if (err instanceof AlreadyApplied) return importOnce(p, path, o);
     if (!(err instanceof Refusal)) throw err;
     const all = [...err.issues].sort((a, b) => a.line - b.line);
     const count = all.length + Math.max(0, issueCount - issues.length);

@@ -189,7 +189,7 @@ function v002Exchange(a: DialectAdapter): Migration {
         .addColumn('file_seq', 'integer', (c) => c.notNull())
         .addColumn('mode', 'text', (c) => c.notNull())
         .addColumn('first_seq', 'bigint', (c) => c.notNull())
-        .addColumn('last_seq', 'bigint', (c) => c.notNull())
+        .addColumn('last_seq', 'integer', (c) => c.notNull())
         .addColumn('record_count', 'integer', (c) => c.notNull())
         .addColumn('digest', 'text', (c) => c.notNull())
         .addColumn('list_version', 'text')
@@ -300,6 +300,36 @@ function v008Credentials(): Migration {
   };
 }
 
+/**
+ * Keyed audit chain (docs/audit.md): each entry names the scheme its hash was made with — 'sm3' (the plain
+ * chain of entries written before this migration, verified as legacy up to the first keyed entry) or
+ * 'hmac-sm3' (keyed with the audit key kept outside the database). Signed checkpoints (SM2 over last seq,
+ * last hash, count, time) are kept in `audit_checkpoints` and can be exported and verified elsewhere.
+ */
+function v007AuditScheme(a: DialectAdapter): Migration {
+  const id = a.idColumn();
+  return {
+    async up(db: Db) {
+      await db.schema
+        .alterTable('audit_log')
+        .addColumn('scheme', 'text', (c) => c.notNull().defaultTo('sm3'))
+        .execute();
+      await db.schema
+        .createTable('audit_checkpoints')
+        .addColumn('id', id.type, id.build)
+        .addColumn('last_seq', 'integer', (c) => c.notNull())
+        .addColumn('last_hash', 'text', (c) => c.notNull())
+        .addColumn('entries', 'integer', (c) => c.notNull())
+        .addColumn('at', 'text', (c) => c.notNull())
+        .addColumn('public_key', 'text', (c) => c.notNull())
+        .addColumn('signature', 'text', (c) => c.notNull())
+        .execute();
+      // `rhc audit list` filters by time range
+      await db.schema.createIndex('audit_log_at').on('audit_log').column('at').execute();
+    },
+  };
+}
+
 export const platformMigrations: Migrations = (a) => ({
   '001_initial': v001(a),
   '002_exchange': v002Exchange(a),
@@ -307,6 +337,7 @@ export const platformMigrations: Migrations = (a) => ({
   '004_expiry_index': v004ExpiryIndex(),
   '005_operation_source': v005OperationSource(),
   '006_idempotency_age': v006IdempotencyAge(),
+  '007_audit_scheme': v007AuditScheme(a),
   '008_credentials': v008Credentials(),
 });
 

@@ -157,6 +157,18 @@ export interface AuditTable {
   outcome: string;
   prev_hash: string;
   hash: string;
+  /** 'sm3' (legacy plain chain, before migration 007) or 'hmac-sm3' (keyed): docs/audit.md. */
+  scheme: Generated<string>;
+}
+
+export interface AuditCheckpointTable {
+  id: Generated<number>;
+  last_seq: number;
+  last_hash: string;
+  entries: number;
+  at: string;
+  public_key: string;
+  signature: string;
 }
 
 export interface ReportedStatTable {
@@ -186,6 +198,7 @@ export interface Database {
   list_changes: ListChangeTable;
   idempotency: IdempotencyTable;
   audit_log: AuditTable;
+  audit_checkpoints: AuditCheckpointTable;
   reported_stats: ReportedStatTable;
   settings: SettingTable;
 }

@@ -16,6 +16,8 @@ import { TYPES, typeByCli } from '../../../platform/exchange/layouts.ts';
 import { openDatabase, resolveDatabaseUrl } from '../../../platform/storage/db.ts';
 import type { PlatformDb } from '../../../platform/storage/db.ts';
 import { runCity } from '../../../platform/city/run.ts';
+import { AuditTrail } from '../../../platform/domain/audit.ts';
+import { cliUserName } from '../cli-actor.ts';
 
 async function withDb<T>(url: string | undefined, fn: (p: PlatformDb) => Promise<T>): Promise<T> {
   const p = await openDatabase(resolveDatabaseUrl(url));
@@ -153,20 +155,38 @@ export function register(program: Command): void {
       const sorted = [...files].sort((a, b) => order(a) - order(b) || basename(a).localeCompare(basename(b)));
       const reports: ImportReport[] = [];
       await withDb(o.db, async (p) => {
-        for (const f of sorted) {
+        // every import is audited with its real result, as the account running the command
+        const audit = { trail: await AuditTrail.open(p, systemClock), userName: cliUserName() };
+        try {
+          await importAll(p, sorted, audit);
+        } finally {
+          await audit.trail.flush();
+        }
+      });
+      async function importAll(
+        p: PlatformDb,
+        files: string[],
+        audit: { trail: AuditTrail; userName: string },
+      ) {
+        for (const f of files) {
           await stat(f).catch(() => {
             throw usage(`no such file: ${f}`);
           });
           const id = parseFileName(basename(f));
           const sender = await senderFor(p, id?.region ?? '', o.sender);
           if (typeof sender === 'string') throw Object.assign(new Error(sender), { exitCode: 3 });
-          const r = await importFile(p, f, { clock: systemClock, sender, onProgress: progress(basename(f)) });
+          const r = await importFile(p, f, {
+            clock: systemClock,
+            sender,
+            audit,
+            onProgress: progress(basename(f)),
+          });
           reports.push(r);
           // the receipt of §6.2 next to the file: OK|<records> or ERR|<line>|<code>|<reason>
           await writeFile(f.replace(/\.txt$/, '') + '.ack', `${r.ack}\n`).catch(() => undefined);
           if (!o.json) console.log(renderReport(r));
         }
-      });
+      }
       if (o.json) console.log(JSON.stringify(reports, null, 2));
       if (reports.some((r) => r.outcome === 'refused')) process.exitCode = 3;
     });

@@ -1,6 +1,7 @@
 // `rhc institution add|list|disable|enable|user …`: the registry of institutions allowed to call the
 // platform and their users. `add` and `user add` print the new credentials ONCE (the platform keeps only
-// SM3(password)).
+// SM3(password)). Every change is audited (`audited`), refused ones with their code, as the account running
+// the command (cli-actor.ts).
 import type { Command } from 'commander';
 import { systemClock, systemRandom } from '../../../base/runtime.ts';
 import { commandGroup } from '../main.ts';
@@ -11,7 +12,9 @@ import {
   permittedCodes,
 } from '../../../platform/domain/institutions/index.ts';
 import type { Role, UserRole } from '../../../platform/domain/institutions/index.ts';
+import { AuditTrail } from '../../../platform/domain/audit.ts';
 import { openDatabase, resolveDatabaseUrl } from '../../../platform/storage/db.ts';
+import { cliActor } from '../cli-actor.ts';
 import { usageError } from '../usage.ts';
 
 async function withRegistry<T>(
@@ -21,6 +24,34 @@ async function withRegistry<T>(
   const p = await openDatabase(resolveDatabaseUrl(db));
   try {
     return await fn(await InstitutionRegistry.open(p.db, systemClock, systemRandom));
+  } finally {
+    await p.close();
+  }
+}
+
+/** Runs one registry change and audits it (action, subject; outcome 0000 or the refusal's code). */
+async function audited<T>(
+  db: string | undefined,
+  action: string,
+  subject: string,
+  fn: (r: InstitutionRegistry) => Promise<T>,
+): Promise<T> {
+  const p = await openDatabase(resolveDatabaseUrl(db));
+  try {
+    const trail = await AuditTrail.open(p, systemClock);
+    const log = (outcome: string) =>
+      trail.append({ ...cliActor(), action, purpose: 'institution-admin', subject, outcome });
+    try {
+      const out = await fn(await InstitutionRegistry.open(p.db, systemClock, systemRandom));
+      log('0000');
+      return out;
+    } catch (err) {
+      const code = (err as { code?: unknown }).code;
+      log(typeof code === 'string' && /^\d{4}$/.test(code) ? code : '9001');
+      throw err;
+    } finally {
+      await trail.flush();
+    }
   } finally {
     await p.close();
   }
@@ -51,7 +82,8 @@ export function register(program: Command): void {
       }) => {
         if (!(ROLES as readonly string[]).includes(o.role))
           throw usageError(`--role must be one of ${ROLES.join(', ')}`);
-        const c = await withRegistry(o.db, (r) =>
+        const subject = `institution:${o.code} role:${o.role} region:${o.region} user:${o.user}`;
+        const c = await audited(o.db, 'INSTITUTION_ADD', subject, (r) =>
           r.add({ code: o.code, name: o.name, role: o.role as Role, regionCode: o.region, userName: o.user }),
         );
         if (o.json) {
@@ -92,7 +124,8 @@ export function register(program: Command): void {
       .requiredOption('--code <code>', 'organisation code')
       .option('--db <url>', 'database URL')
       .action(async (o: { code: string; db?: string }) => {
-        await withRegistry(o.db, (r) => r.setEnabled(o.code, enabled));
+        const action = enabled ? 'INSTITUTION_ENABLE' : 'INSTITUTION_DISABLE';
+        await audited(o.db, action, `institution:${o.code}`, (r) => r.setEnabled(o.code, enabled));
         console.log(`${o.code}: ${enabled ? 'enabled' : 'disabled'}`);
       });
   registerUsers(g);
@@ -120,7 +153,10 @@ function registerUsers(g: Command): void {
     .option('--json', 'print JSON')
     .action(async (o: { code: string; user: string; role: string; db?: string; json?: boolean }) => {
       const role = userRole(o.role)!;
-      const c = await withRegistry(o.db, (r) => r.addUser(o.code, { userName: o.user, role }));
+      const subject = `institution:${o.code} user:${o.user} role:${role}`;
+      const c = await audited(o.db, 'USER_ADD', subject, (r) =>
+        r.addUser(o.code, { userName: o.user, role }),
+      );
       if (o.json) {
         console.log(JSON.stringify(c, null, 2));
         return;
@@ -173,7 +209,13 @@ function registerUsers(g: Command): void {
       }) => {
         if (o.disable && o.enable) throw usageError('--disable and --enable exclude each other');
         const role = userRole(o.role);
-        const r = await withRegistry(o.db, (reg) =>
+        const changes = [
+          ...(role ? [`role:${role}`] : []),
+          ...(o.disable ? ['enabled:0'] : o.enable ? ['enabled:1'] : []),
+          ...(o.resetPassword ? ['password:reset'] : []),
+        ];
+        const subject = [`institution:${o.code}`, `user:${o.user}`, ...changes].join(' ');
+        const r = await audited(o.db, 'USER_UPDATE', subject, (reg) =>
           reg.updateUser(o.code, o.user, {
             ...(role ? { role } : {}),
             ...(o.disable ? { enabled: false } : o.enable ? { enabled: true } : {}),
