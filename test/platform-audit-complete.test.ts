@@ -67,7 +67,7 @@ describeOnTargets('complete audit', (target) => {
       headers: { authorization: `Bearer ${auditorToken}` },
     });
     assert.equal(r.statusCode, 403);
-    const rows = await entries('EXCHANGE', 'audit1');
+    const rows = await entries('EXCHANGE_STATUS', 'audit1');
     assert.equal(rows.length, 1);
     assert.equal(rows[0]!.outcome, '1011');
   });
