@@ -80,6 +80,11 @@ export const REASONS = {
   REQUIRED: { error: 'FIELD_MISSING', zh: '必填字段为空', en: 'required field empty' },
   FORMAT: { error: 'FIELD_FORMAT', zh: '字段格式错误', en: 'field format wrong' },
   BAD_CHAR: { error: 'FIELD_FORMAT', zh: '字段含非法字符', en: 'forbidden character (CR) in a field' },
+  TEXT: {
+    error: 'FIELD_FORMAT',
+    zh: '文本字段含不能保存、写卡或交换的字符',
+    en: 'text field has a character that cannot be stored, written to the card or exchanged',
+  },
   ID_NUMBER: { error: 'ID_CHECK_DIGIT', zh: '身份证号无效', en: 'invalid ID number' },
   ID_LOWERCASE_X: {
     error: 'ID_LOWERCASE_X',

@@ -17,7 +17,7 @@ export type FieldKind =
   | 'hex' // upper/lower hex of `len` characters (or up to `max`)
   | 'an' // letters, digits and '-', up to `max`
   | 'digits' // digits, up to `max`
-  | 'text'; // any text (no | CR LF), up to `max` characters
+  | 'text'; // free text by src/codes/text-value.ts (the online rule), up to `max` characters
 
 export interface FieldSpec {
   readonly name: string;
@@ -93,7 +93,7 @@ export const TYPES: Readonly<Record<ExchangeType, TypeSpec>> = {
       f('cardType', 'digits', true, { max: 2 }),
       f('specVersion', 'digits', true, { max: 4 }),
       f('issuerOrgCode', 'an', true, { max: 32 }),
-      f('issuerOrgName', 'text', true, { max: 64 }),
+      f('issuerOrgName', 'text', true, { max: 70 }), // the online limit (contracts.ts)
       f('issueDate', 'date'),
       f('validUntil', 'date'),
       f('appCityCode', 'region'),
