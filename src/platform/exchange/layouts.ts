@@ -50,6 +50,11 @@ export interface TypeSpec {
   readonly modes: readonly ('F' | 'D')[];
   /** Import order when several files are given at once (residents before the cards that refer to them). */
   readonly order: number;
+  /**
+   * The type of the holder's record: while it is held back from export (held.ts), so are this type's records
+   * of that holder — the receiver would refuse them (RESIDENT_NOT_FOUND) and with them the whole file.
+   */
+  readonly heldWith?: ExchangeType;
 }
 
 const f = (name: string, kind: FieldKind, required = true, extra: Partial<FieldSpec> = {}): FieldSpec => ({
@@ -109,6 +114,7 @@ export const TYPES: Readonly<Record<ExchangeType, TypeSpec>> = {
     source: 'card_operations',
     modes: ['F', 'D'],
     order: 2,
+    heldWith: 'JMXX',
   },
   HMD: {
     code: 'HMD',

@@ -264,6 +264,38 @@ function v006IdempotencyAge(): Migration {
   };
 }
 
+/**
+ * Records an export holds back because they cannot be written (src/platform/exchange/held.ts): one row per
+ * (type, region, source key) while held; released_at is set when the record goes out again.
+ */
+function v009ExchangeHeld(a: DialectAdapter): Migration {
+  const id = a.idColumn();
+  return {
+    async up(db: Db) {
+      await db.schema
+        .createTable('exchange_held')
+        .addColumn('id', id.type, id.build)
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('region', 'text', (c) => c.notNull())
+        .addColumn('record_key', 'bigint', (c) => c.notNull())
+        .addColumn('reason', 'text', (c) => c.notNull())
+        .addColumn('code', 'text', (c) => c.notNull())
+        .addColumn('field', 'text')
+        .addColumn('detail', 'text')
+        .addColumn('hint', 'text')
+        .addColumn('file_name', 'text', (c) => c.notNull())
+        .addColumn('held_at', 'text', (c) => c.notNull())
+        .addColumn('released_at', 'text')
+        .execute();
+      await db.schema
+        .createIndex('exchange_held_key_idx')
+        .on('exchange_held')
+        .columns(['type', 'region', 'record_key'])
+        .execute();
+    },
+  };
+}
+
 export const platformMigrations: Migrations = (a) => ({
   '001_initial': v001(a),
   '002_exchange': v002Exchange(a),
@@ -271,6 +303,7 @@ export const platformMigrations: Migrations = (a) => ({
   '004_expiry_index': v004ExpiryIndex(),
   '005_operation_source': v005OperationSource(),
   '006_idempotency_age': v006IdempotencyAge(),
+  '009_exchange_held': v009ExchangeHeld(a),
 });
 
 export { appliedMigrations } from '../../storage/index.ts';
