@@ -68,6 +68,7 @@ describeOnTargets('REST', (target) => {
     );
     assert.equal(v.statusCode, 200, v.body);
     assert.deepEqual([v.json().valid, v.json().holder.name, v.json().resultCode], [true, '赵堃', '0000']);
+    assert.equal(v.headers['cache-control'], 'no-store', 'an answer with personal data is never cached');
     const sc = await post(
       '/cards/verify',
       { cardNo: id, chipSerial: 'CHIP000031', securityCode: '999' },
