@@ -11,6 +11,7 @@
 import { createHmac } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Clock, Random } from '../../base/runtime.ts';
+import { checkTextValue, describeTextProblem } from '../../codes/index.ts';
 import { RhcError } from '../errors.ts';
 import type { Database } from '../storage/schema.ts';
 import { parseWireTime } from './format.ts';
@@ -182,6 +183,13 @@ export class InstitutionRegistry {
     if (!/^[0-9A-Za-z-]{1,22}$/.test(n.code)) throw new RhcError('FIELD_FORMAT', { field: 'code' });
     if (!/^\d{6}$/.test(n.regionCode)) throw new RhcError('FIELD_FORMAT', { field: 'regionCode' });
     if (!(ROLES as readonly string[]).includes(n.role)) throw new RhcError('FIELD_FORMAT', { field: 'role' });
+    // the name is answered by RHC_C0001 and shown on every console: the one text rule, as for residents
+    const name = checkTextValue(n.name);
+    if (!name.ok || name.value.length === 0 || name.value.length > 70)
+      throw new RhcError('FIELD_FORMAT', {
+        field: 'name',
+        detail: name.ok ? 'name of 1–70 characters' : describeTextProblem(name),
+      });
     const pwd = password ?? hex(this.random, 12);
     const appSecret = hex(this.random, 16);
     const appId = `app-${hex(this.random, 8)}`;
@@ -200,7 +208,7 @@ export class InstitutionRegistry {
         .insertInto('institutions')
         .values({
           code: n.code,
-          name: n.name,
+          name: name.value,
           role: n.role,
           region_code: n.regionCode,
           app_id: appId,
@@ -225,7 +233,7 @@ export class InstitutionRegistry {
     });
     return {
       code: n.code,
-      name: n.name,
+      name: name.value,
       role: n.role,
       regionCode: n.regionCode,
       userName,
