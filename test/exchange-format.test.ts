@@ -16,6 +16,7 @@ import {
 import type { ReadResult } from '../src/platform/exchange/format.ts';
 import { DuplicateTracker, validateRecord } from '../src/platform/exchange/validate.ts';
 import { TYPES } from '../src/platform/exchange/layouts.ts';
+import { IssuanceRequest, UpdateResidentRequest } from '../src/platform/contracts.ts';
 
 const sm3 = (b: Buffer | string) => createHash('sm3').update(b).digest('hex').toUpperCase();
 
@@ -111,6 +112,39 @@ describe('exchange reader', () => {
     assert.equal((await read(crlf)).res.fatal[0]!.reason, 'ENCODING');
     const cols = Buffer.from(handFile([REC1]).toString('utf8').replace('C|op|cardNo', 'C|cardNo|op'));
     assert.equal((await read(cols)).res.fatal[0]!.reason, 'COLUMNS');
+  });
+  it('refuses invalid GB18030 byte sequences on their line instead of importing U+FFFD', async () => {
+    const gbFile = (body: Buffer) => {
+      const head = Buffer.from(
+        'H|RHCX|1.0|CZRZ|610100|20260601|D|1|1|1|||GB18030\nC|opSerial|opTime|orgCode|operator|opType|cardNo|chipSerial|result|detail\n',
+      );
+      const text = Buffer.concat([
+        head,
+        Buffer.from('1|20260601100000|45075129-0|'),
+        body,
+        Buffer.from('|12|||0|\n'),
+      ]);
+      return Buffer.concat([text, Buffer.from(`T|1|${sm3(text)}\n`)]);
+    };
+    const good = await read(gbFile(iconv.encode('王堃', 'gb18030')));
+    assert.deepEqual([good.res.fatal, good.res.lineIssues, good.recs[0]!.operator], [[], [], '王堃']);
+    // 0x81 0x20: a lead byte without its trail; 0xFF: never a GB18030 byte; 0x95 0x34 0xB2: a cut 4-byte char
+    for (const broken of [
+      [0xcd, 0xf5, 0x81, 0x20],
+      [0xff, 0x41],
+      [0x95, 0x34, 0xb2, 0x41],
+    ]) {
+      const { res, recs } = await read(gbFile(Buffer.from(broken)));
+      assert.deepEqual(res.fatal, []);
+      assert.deepEqual(
+        res.lineIssues.map((i) => [i.line, i.reason, i.code]),
+        [[3, 'ENCODING', '4002']],
+      );
+      assert.equal(recs.length, 0, 'the line is not imported');
+    }
+    // a file that really carries U+FFFD decodes (the text rule then refuses the value, see validation)
+    const fffd = await read(gbFile(iconv.encode('\ufffd', 'gb18030')));
+    assert.deepEqual([fffd.res.lineIssues, fffd.recs[0]!.operator], [[], '\ufffd']);
   });
   it('reports a wrong field count with its line number', async () => {
     const { res } = await read(handFile([REC1, 'A|x|y']));
@@ -210,10 +244,116 @@ describe('exchange record validation', () => {
     assert.deepEqual(reasons(REC1.replace('|40|', '|41|')), ['CODE:status']);
     assert.deepEqual(reasons(REC1.replace(/^A/, 'U')), ['OP:op']);
   });
+  it('checks text fields by the online rule and NFC-normalises them in place', () => {
+    const czrz = (detail: string, operator = '王五') => ({
+      opSerial: '1',
+      opTime: '20260601100000',
+      orgCode: '45075129-0',
+      operator,
+      opType: '12',
+      cardNo: '',
+      chipSerial: '',
+      result: '0',
+      detail,
+    });
+    const reasons = (r: Record<string, string>) =>
+      validateRecord(TYPES.CZRZ, r, 3, today).map((i) => `${i.reason}:${i.field}:${i.code}`);
+    assert.deepEqual(reasons(czrz('科\u202e室')), ['TEXT:detail:1002']);
+    assert.deepEqual(reasons(czrz('ok', '王\u200b五')), ['TEXT:operator:1002']);
+    assert.deepEqual(reasons(czrz('\ufffd')), ['TEXT:detail:1002']);
+    assert.deepEqual(reasons(czrz('a<b')), ['TEXT:detail:1002']);
+    assert.match(
+      validateRecord(TYPES.CZRZ, czrz('科\u202e室'), 3, today)[0]!.detail!,
+      /BIDI_CONTROL, position 2/,
+    );
+    const r = czrz('Ame\u0301lie');
+    assert.deepEqual(validateRecord(TYPES.CZRZ, r, 3, today), []);
+    assert.equal(r.detail, 'Amélie');
+  });
   it('finds duplicates by key with the first line', () => {
     const d = new DuplicateTracker(hmd);
     assert.equal(d.check(rec(REC1), 3), undefined);
     assert.equal(d.check(rec(REC2), 4), undefined);
     assert.match(d.check(rec(REC1), 5)!.detail!, /line 3/);
+  });
+});
+
+describe('a value accepted online is always exportable', () => {
+  // the online fields that go into exchange files, with the file field they become
+  const FIELDS = [
+    [IssuanceRequest.shape.holder.shape.name, TYPES.JMXX, 'name'],
+    [UpdateResidentRequest.shape.changes.shape.address1, TYPES.JMXX, 'address1'],
+    [IssuanceRequest.shape.card.shape.issuerOrgName, TYPES.KXX, 'issuerOrgName'],
+    [IssuanceRequest.shape.operator, TYPES.CZRZ, 'operator'],
+  ] as const;
+  // every character the rule names, then a sample of every plane (lone surrogates included), then the
+  // longest values the online schema takes (4-byte characters count twice there, once in the file)
+  const corpus = [
+    '刘|六',
+    '王\n五',
+    'Ame\u0301lie',
+    '\ufeff赵',
+    '李\u200b四',
+    '\u202e张',
+    '\ud842',
+    '𠮷',
+    '\ufffd',
+    '\ue5e5',
+    '<a>',
+    '买买提·艾力',
+  ];
+  for (let cp = 0; cp <= 0x10ffff; cp += 61)
+    corpus.push(
+      `张${String.fromCharCode(...(cp > 0xffff ? [0xd800 + ((cp - 0x10000) >> 10), 0xdc00 + ((cp - 0x10000) & 0x3ff)] : [cp]))}`,
+    );
+  corpus.push('𠮷'.repeat(25), '王'.repeat(50), 'a'.repeat(100));
+  const today = new Date('2026-06-01T00:00:00Z');
+
+  it('passes the exchange validator and comes back unchanged from a GB18030 and a UTF-8 file', async () => {
+    let accepted = 0;
+    const exported: string[] = [];
+    for (const [schema, spec, field] of FIELDS)
+      for (const input of corpus) {
+        const online = schema.safeParse(input);
+        if (!online.success) continue;
+        accepted++;
+        const value = online.data as string;
+        const rec: Record<string, string> = { [field]: value };
+        const issues = validateRecord(spec, rec, 3, today).filter((i) => i.field === field);
+        assert.deepEqual(
+          issues,
+          [],
+          `${field} ${JSON.stringify(input)} accepted online, refused by the exchange`,
+        );
+        exported.push(value);
+      }
+    assert.ok(accepted > corpus.length, 'most of the sample is valid text');
+    for (const encoding of ['GB18030', 'UTF-8'] as const) {
+      const chunks: Buffer[] = [];
+      const w = new ExchangeWriter(
+        {
+          type: 'CZRZ',
+          region: '610100',
+          bizDate: '20260601',
+          mode: 'D',
+          firstSeq: 1,
+          lastSeq: exported.length,
+          recordCount: exported.length,
+          listVersion: '',
+          baseVersion: '',
+          encoding,
+        },
+        { write: (b) => void chunks.push(b) },
+      );
+      for (const [i, detail] of exported.entries()) await w.record({ opSerial: String(i + 1), detail });
+      await w.end();
+      const { res, recs } = await read(Buffer.concat(chunks), 4096);
+      assert.deepEqual([res.fatal, res.lineIssues], [[], []]);
+      assert.deepEqual(
+        recs.map((r) => r.detail),
+        exported,
+        `${encoding}: every accepted value comes back as sent`,
+      );
+    }
   });
 });

@@ -2,8 +2,12 @@
 // request deadline, one source cannot hold more than its connection share, answers are not cacheable and
 // the docs page runs under a strict Content-Security-Policy.
 import assert from 'node:assert/strict';
-import { connect, type Socket } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
+import { runCity } from '../src/platform/city/run.ts';
+import { closedAfter, closedOf, openSocket, slowBody, slowHeaders } from '../testkit/http-probe.ts';
 import { sqliteTarget, usePlatform } from '../testkit/platform/suite.ts';
 
 const PER_SOURCE = 5;
@@ -15,54 +19,46 @@ const { server } = usePlatform(sqliteTarget(), {
 });
 const port = () => Number(new URL(server.base).port);
 
-const open = () =>
-  new Promise<Socket>((resolve, reject) => {
-    const s = connect(port(), '127.0.0.1', () => resolve(s));
-    s.on('error', reject);
-  });
-/** Milliseconds until the server closes `s`, or `limitMs` if it is still open then. */
-const closedAfter = (s: Socket, limitMs: number) =>
-  new Promise<number>((resolve) => {
-    const t0 = Date.now();
-    const timer = setTimeout(() => resolve(limitMs), limitMs);
-    s.on('error', () => {});
-    s.once('close', () => {
-      clearTimeout(timer);
-      resolve(Date.now() - t0);
-    });
-  });
+const open = () => openSocket(port());
 
 test('a slow body is cut off at the request deadline', async () => {
-  const s = await open();
-  s.write(
-    'POST /api/v1/auth/token HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n{',
-  );
-  const drip = setInterval(() => s.writable && s.write(' '), 100); // keeps the socket busy, never finishes
-  const ms = await closedAfter(s, 5_000);
-  clearInterval(drip);
-  s.destroy();
-  assert.ok(ms < 5_000, `slow-body socket still open after 5 s`);
+  assert.ok(await slowBody(port(), '/api/v1/auth/token'), 'slow-body socket still open after 5 s');
 });
 
 test('slow headers are cut off too', async () => {
-  const s = await open();
-  s.write('GET /api/v1/health HTTP/1.1\r\n');
-  const drip = setInterval(() => s.writable && s.write('x-a: b\r\n'), 100);
-  const ms = await closedAfter(s, 5_000);
-  clearInterval(drip);
-  s.destroy();
-  assert.ok(ms < 5_000, `slow-header socket still open after 5 s`);
+  assert.ok(await slowHeaders(port(), '/api/v1/health'), 'slow-header socket still open after 5 s');
 });
 
 test('one source may hold only its share of connections; the rest are closed at once', async () => {
-  const sockets = await Promise.all(Array.from({ length: PER_SOURCE + 3 }, open));
-  const closed = await Promise.all(sockets.map((s) => closedAfter(s, 300)));
-  assert.equal(closed.filter((ms) => ms < 300).length, 3);
-  for (const s of sockets) s.destroy();
-  await new Promise((r) => setTimeout(r, 50));
+  assert.equal(await closedOf(port(), PER_SOURCE + 3), 3);
   const again = await open(); // the share is free again once they are gone
   assert.equal(await closedAfter(again, 200), 200);
   again.destroy();
+});
+
+test('the city platform server has the same limits', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rhc-city-limits-'));
+  const city = await runCity({
+    dbUrl: `sqlite:${join(dir, 'city.db')}`,
+    region: '610100',
+    provinceUrl: 'http://127.0.0.1:9', // nothing there: the round fails, the server keeps serving
+    orgCode: '61010000-2',
+    userName: 'city',
+    password: 'unused',
+    dir,
+    intervalSeconds: 3600,
+    port: 0,
+    httpLimits: { requestTimeoutMs: 600, headersTimeoutMs: 400, maxConnectionsPerSource: PER_SOURCE },
+    log: () => {},
+  });
+  try {
+    const cityPort = Number(new URL(city.baseUrl!).port);
+    assert.ok(await slowBody(cityPort, '/api/v1/auth/token'), 'slow-body socket to the city still open');
+    assert.equal(await closedOf(cityPort, PER_SOURCE + 2), 2);
+  } finally {
+    await city.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('answers are not cacheable; the docs page has a nonce-based CSP that its own script satisfies', async () => {

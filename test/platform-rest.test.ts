@@ -68,6 +68,7 @@ describeOnTargets('REST', (target) => {
     );
     assert.equal(v.statusCode, 200, v.body);
     assert.deepEqual([v.json().valid, v.json().holder.name, v.json().resultCode], [true, '赵堃', '0000']);
+    assert.equal(v.headers['cache-control'], 'no-store', 'an answer with personal data is never cached');
     const sc = await post(
       '/cards/verify',
       { cardNo: id, chipSerial: 'CHIP000031', securityCode: '999' },
@@ -76,6 +77,19 @@ describeOnTargets('REST', (target) => {
     assert.deepEqual([sc.statusCode, sc.json().code, sc.json().field], [409, '3003', 'securityCode']);
     const vid = await post('/residents/verify-id', { idType: '01', idNo: id, name: '赵堃' }, 'hospital');
     assert.deepEqual([vid.json().residentExists, vid.json().cards[0].chipSerial], [true, 'CHIP000031']);
+  });
+
+  test('names are stored NFC-normalised: a decomposed name matches its composed form later', async () => {
+    const nid = idNumber('610102', '19900909', 93);
+    const r = await post(
+      '/cards/issuance',
+      issuanceRequest(nid, 'CHIP000093', 'rest-nfc', { name: 'Ame\u0301lie王' }),
+      'city',
+    );
+    assert.equal(r.statusCode, 200, r.body);
+    const vid = await post('/residents/verify-id', { idType: '01', idNo: nid, name: 'Amélie王' }, 'hospital');
+    assert.equal(vid.statusCode, 200, vid.body);
+    assert.equal(vid.json().cards?.[0]?.chipSerial, 'CHIP000093', 'the composed form matches');
   });
 
   test('RHC_C0005 status sync and RHC_C0007 blacklist delta', async () => {
@@ -240,6 +254,19 @@ describeOnTargets('REST', (target) => {
       'hospital',
     );
     assert.deepEqual([markup.json().code, markup.json().field], ['1002', 'name']);
+    // one text rule (src/codes/text-value.ts): what the card, the exchange files or a later match would lose
+    for (const [name, problem] of [
+      ['刘|六', 'FIELD_SEPARATOR'],
+      ['张\ud842', 'LONE_SURROGATE'],
+      ['王\u0085五', 'CONTROL_CHARACTER'],
+      ['\u202e三张', 'BIDI_CONTROL'],
+      ['李\u200b四', 'INVISIBLE_CHARACTER'],
+      ['李\ue5e5', 'NOT_GB18030'],
+    ]) {
+      const r = await post('/residents/verify-id', { idType: '01', idNo: id, name }, 'hospital');
+      assert.deepEqual([r.statusCode, r.json().code, r.json().field], [400, '1002', 'name'], name);
+      assert.match(r.json().detail, new RegExp(problem!));
+    }
     const xml = await server.app.inject({
       method: 'POST',
       url: '/api/v1/cards/verify',

@@ -177,6 +177,17 @@ describeOnTargets('SOAP', (target) => {
     await rejectsWith(anon.VerifyCardAsync!({ cardNo: id, chipSerial: 'SOAP000062' }), '1006');
   });
 
+  test('answers with personal data are not cacheable; names follow the one text rule', async () => {
+    const hospital = clients.hospital!;
+    const [v] = await hospital.VerifyCardAsync!({ cardNo: id, chipSerial: 'SOAP000062' });
+    assert.ok(v.holder, 'the answer carries the holder');
+    const headers = (hospital as unknown as { lastResponseHeaders: Record<string, string> })
+      .lastResponseHeaders;
+    assert.equal(headers['cache-control'], 'no-store');
+    await rejectsWith(hospital.VerifyIdNumberAsync!({ idType: '01', idNo: id, name: '刘|六' }), '1002');
+    await rejectsWith(hospital.VerifyIdNumberAsync!({ idType: '01', idNo: id, name: '王\u202e五' }), '1002');
+  });
+
   test('hostile XML: DTD/XXE, malformed, oversize, unknown element → coded faults', async () => {
     const post = async (body: string) => {
       const r = await fetch(`${server.base}/soap/rhc`, {

@@ -12,7 +12,8 @@ import { getProfile } from '../src/card/profiles/index.ts';
 import type { CardConnection } from '../src/card/transport.ts';
 import { createDemoSam } from '../src/cos/sam/demo.ts';
 import { createDemoPki } from '../src/crypto/index.ts';
-import { ReaderAgent } from '../src/apps/agent/server.ts';
+import { ReaderAgent, type AgentOptions } from '../src/apps/agent/server.ts';
+import { closedOf, slowBody, slowHeaders } from '../testkit/http-probe.ts';
 import { ROUTES } from '../src/apps/agent/routes.ts';
 import { loadOrCreateToken } from '../src/apps/agent/token.ts';
 import { ReaderError } from '../src/reader/errors.ts';
@@ -35,7 +36,9 @@ function slowCard(card: CardConnection): CardConnection {
   };
 }
 
-async function startAgent(opts: { pin?: string; openReader?: () => Promise<Reader> } = {}) {
+async function startAgent(
+  opts: { pin?: string; openReader?: () => Promise<Reader>; httpLimits?: AgentOptions['httpLimits'] } = {},
+) {
   const device = new MemoryReaderDevice({ sam: createDemoSam(profile), card: slowCard(createDemoCard()) });
   const agent = new ReaderAgent({
     port: 0,
@@ -43,6 +46,7 @@ async function startAgent(opts: { pin?: string; openReader?: () => Promise<Reade
     samPin: opts.pin ?? DEMO_SAM_PIN,
     allowedOrigins: [HIS],
     rootPublicKey: createDemoPki().rootPublicKey,
+    ...(opts.httpLimits ? { httpLimits: opts.httpLimits } : {}),
     openReader:
       opts.openReader ??
       (async () => {
@@ -279,4 +283,18 @@ test('the workstation token is created once with mode 0600 and reused', () => {
   assert.equal(statSync(path).mode & 0o777, 0o600);
   const b = loadOrCreateToken(path);
   assert.deepEqual([b.created, b.token], [false, a.token]);
+});
+
+test('HTTP limits: slow bodies and headers are cut off, one source holds only its share of connections', async () => {
+  const { agent, url } = await startAgent({
+    httpLimits: { requestTimeoutMs: 600, headersTimeoutMs: 400, maxConnectionsPerSource: 4 },
+  });
+  try {
+    const port = Number(new URL(url).port);
+    assert.ok(await slowBody(port, '/sam/verify-pin'), 'slow-body socket still open after 5 s');
+    assert.ok(await slowHeaders(port, '/status'), 'slow-header socket still open after 5 s');
+    assert.equal(await closedOf(port, 6), 2);
+  } finally {
+    await agent.close();
+  }
 });

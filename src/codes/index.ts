@@ -30,4 +30,4 @@ export {
   type OrgCodeCheck,
   type OrgCodeKind,
 } from './org-code.ts';
-export { checkTextValue, type TextCheck, type TextProblem } from './text-value.ts';
+export { checkTextValue, describeTextProblem, type TextCheck, type TextProblem } from './text-value.ts';

@@ -2,9 +2,16 @@
 // the exchange files share, so a value accepted online can always be exported (the exchange separates
 // fields with `|` and records with line ends) and written to the card in GB18030. Valid text is returned
 // NFC-normalised; anything else is refused with the reason, never silently replaced.
+//
+// GB18030 represents every Unicode scalar value, so "not representable" means what the codec of the card and
+// the exchange files (iconv-lite's GB18030) cannot write and read back: unpaired surrogates and U+E5E5 (a
+// private-use code point whose bytes decode to another character). text-value.test.ts scans every code
+// point through the codec so this list stays exact.
 
 export type TextProblem =
   | 'LONE_SURROGATE'
+  | 'REPLACEMENT_CHARACTER'
+  | 'NOT_GB18030'
   | 'CONTROL_CHARACTER'
   | 'BIDI_CONTROL'
   | 'INVISIBLE_CHARACTER'
@@ -21,6 +28,19 @@ const RULES: readonly { problem: TextProblem; pattern: RegExp; zh: string; en: s
     pattern: /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/,
     zh: '含有无法编码的残缺字符（请重新输入该字）',
     en: 'contains a broken character (an unpaired UTF-16 surrogate): type the character again',
+  },
+  {
+    problem: 'REPLACEMENT_CHARACTER',
+    // U+FFFD is what a broken character became on its way here (a bad decode upstream)
+    pattern: /\ufffd/,
+    zh: '含有残缺字符“\ufffd”（来源数据编码错误），请重新输入该字',
+    en: 'contains U+FFFD (a character damaged by a bad decode upstream): type the character again',
+  },
+  {
+    problem: 'NOT_GB18030',
+    pattern: /\ue5e5/,
+    zh: '含有无法以GB18030写入卡片或交换文件的字符，请改用标准汉字',
+    en: 'contains a character GB18030 cannot carry to the card or the exchange files: use a standard character',
   },
   {
     problem: 'CONTROL_CHARACTER',
@@ -55,11 +75,20 @@ const RULES: readonly { problem: TextProblem; pattern: RegExp; zh: string; en: s
   },
 ];
 
+// one pass over the value for the common (valid) case; the rules are walked only to name a problem
+const ANY = new RegExp(RULES.map((r) => r.pattern.source).join('|'));
+
 /** Checks a free-text value; valid values come back NFC-normalised. */
 export function checkTextValue(input: string): TextCheck {
+  if (!ANY.test(input)) return { ok: true, value: input.normalize('NFC') };
   for (const rule of RULES) {
     const m = rule.pattern.exec(input);
     if (m) return { ok: false, problem: rule.problem, position: m.index + 1, zh: rule.zh, en: rule.en };
   }
   return { ok: true, value: input.normalize('NFC') };
+}
+
+/** "zh / en (PROBLEM at position N)" — the detail of a refusal, the same online and in exchange reports. */
+export function describeTextProblem(c: Extract<TextCheck, { ok: false }>): string {
+  return `${c.zh} / ${c.en} (${c.problem}, position ${c.position})`;
 }

@@ -2,6 +2,7 @@
 // binding, types the service layer, and generates the OpenAPI document and the WSDL/XSD.
 // Field names and widths follow §4.1 (an18 = up to 18 alphanumerics, …).
 import { z } from 'zod';
+import { checkTextValue, describeTextProblem } from '../codes/index.ts';
 
 const an = (max: number) =>
   z
@@ -9,13 +10,20 @@ const an = (max: number) =>
     .regex(/^[0-9A-Za-z]+$/)
     .max(max);
 const digits = (n: number) => z.string().regex(new RegExp(`^\\d{${n}}$`));
-/** Free text: no markup characters (Qinghai 1002 rule) and no control characters. */
+/**
+ * Free text (names, addresses, operators): the one rule of src/codes/text-value.ts, shared with the exchange
+ * validator so a value accepted here can always be exported and written to the card. A refusal is 1002 with
+ * the reason in `detail`; valid values reach the handlers NFC-normalised.
+ */
 const text = (max: number) =>
   z
     .string()
     .max(max)
-    // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused here
-    .regex(/^[^<>&"'\u0000-\u001f\u007f]*$/);
+    .check((ctx) => {
+      const c = checkTextValue(ctx.value);
+      if (!c.ok) ctx.issues.push({ code: 'custom', input: ctx.value, message: describeTextProblem(c) });
+    })
+    .overwrite((v) => v.normalize('NFC'));
 
 export const wireDate = digits(8).describe('yyyyMMdd');
 export const wireTime = digits(14).describe('yyyyMMddHHmmss (China time)');

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { systemClock, systemRandom } from '../base/runtime.ts';
 import type { Clock, Random } from '../base/runtime.ts';
 import { buildServer } from './api/server.ts';
+import type { HttpLimits } from './api/http-limits.ts';
 import { DEFAULT_REPLAY_WINDOW_DAYS } from './domain/idempotency.ts';
 import { PlatformService } from './domain/service.ts';
 import { describeDatabaseUrl, openDatabase } from './storage/db.ts';
@@ -23,6 +24,8 @@ export interface ProvinceOptions {
   expiryIntervalMs?: number;
   /** Days idempotency answers are kept for retries (default $RHC_REPLAY_WINDOW_DAYS, else 7). */
   replayWindowDays?: number;
+  /** Deadlines and connection caps of the HTTP server (defaults: DEFAULT_HTTP_LIMITS). */
+  httpLimits?: Partial<HttpLimits>;
   /** Runs after the database is ready, before listening (demo data). */
   beforeListen?: (p: PlatformDb, svc: PlatformService) => Promise<void>;
   /** Runs after the routes are built, before listening: the apps layer mounts its plugins (web console). */
@@ -65,6 +68,7 @@ export async function startProvince(o: ProvinceOptions): Promise<RunningProvince
     ...(o.bodyLimit ? { bodyLimit: o.bodyLimit } : {}),
     allowPlainGateway: o.allowPlainGateway ?? false,
     validateResponses: false,
+    ...(o.httpLimits ? { httpLimits: o.httpLimits } : {}),
   });
   if (o.configureApp) await o.configureApp(app);
   const host = o.host ?? '127.0.0.1';

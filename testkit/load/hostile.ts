@@ -67,6 +67,30 @@ export const SQL_PAYLOADS = [
   `x%' UNION SELECT token_key FROM settings --`,
 ];
 
+/**
+ * Values the one text rule refuses (src/codes/text-value.ts): whatever field they land in, the answer is a
+ * coded refusal — a free-text field that took one would store what the card, the exchange files or a later
+ * match cannot carry (issue 13 §6).
+ */
+export const TEXT_PAYLOADS: Record<string, string> = {
+  separator: '刘|六',
+  bidi: '王\u202e五',
+  'lone-surrogate': '张\ud842',
+  'zero-width': '李\u200b四',
+  c1: '王\u0085五',
+  replacement: '\ufffd',
+};
+
+/** Every text-rule payload in every string field. */
+function textVariants(sample: unknown): { kind: string; body: unknown }[] {
+  return stringLeaves(sample).flatMap((leaf) =>
+    Object.entries(TEXT_PAYLOADS).map(([kind, payload]) => ({
+      kind: `${kind}:${leaf.join('.')}`,
+      body: withValue(sample, leaf, payload),
+    })),
+  );
+}
+
 const CODES = new Set(ERROR_CATALOGUE.map((e) => e.code));
 const SOAP_NS = 'urn:rhc:platform:soap:v1';
 const ENV_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
@@ -240,6 +264,8 @@ export function restCases(doc: OpenApiDoc, c: Credentials, bodyLimit: number): H
         add(kind, { ...JSON_CT, ...(tok ? { authorization: `Bearer ${tok}` } : {}) }, JSON.stringify(sample));
     for (const v of sqlVariants(sample))
       add(`sql-in-field:${v.field}`, { ...JSON_CT, ...auth }, JSON.stringify(v.body), false);
+    for (const v of textVariants(sample))
+      add(`text-rule:${v.kind}`, { ...JSON_CT, ...auth }, JSON.stringify(v.body));
   }
   return cases;
 }

@@ -7,6 +7,12 @@ import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import {
+  DEFAULT_HTTP_LIMITS,
+  applyConnectionLimits,
+  nodeServerOptions,
+  type HttpLimits,
+} from '../../platform/api/http-limits.ts';
 import { ReaderError, isReaderError, readerErrorCatalogue } from '../../reader/errors.ts';
 import { HealthCardOperations } from '../../reader/operations.ts';
 import type { Reader } from '../../reader/reader.ts';
@@ -29,7 +35,20 @@ export interface AgentOptions {
   rootPublicKey?: string;
   /** Extra routes for the virtual-card mode (insert/remove the virtual card). */
   virtualControls?: { insert(): void; remove(): void };
+  /** Deadlines and connection caps (defaults: AGENT_HTTP_LIMITS). */
+  httpLimits?: Partial<HttpLimits>;
 }
+
+/**
+ * The platform's deadlines, fewer connections (one workstation's browser: a few requests and the event
+ * socket) and no idle cut-off: the /events WebSocket stays open while the workstation waits for a card.
+ */
+export const AGENT_HTTP_LIMITS: HttpLimits = {
+  ...DEFAULT_HTTP_LIMITS,
+  idleTimeoutMs: 0,
+  maxConnectionsPerSource: 64,
+  maxConnections: 128,
+};
 
 const here = dirname(fileURLToPath(import.meta.url));
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
@@ -46,7 +65,10 @@ export class ReaderAgent {
   constructor(private readonly opts: AgentOptions) {}
 
   async listen(): Promise<string> {
-    const server = createServer((req, res) => void this.handle(req, res));
+    const limits = { ...AGENT_HTTP_LIMITS, ...this.opts.httpLimits };
+    const server = createServer(nodeServerOptions(limits), (req, res) => void this.handle(req, res));
+    server.keepAliveTimeout = limits.keepAliveTimeoutMs;
+    applyConnectionLimits(server, limits);
     server.on('upgrade', (req, socket) => this.upgrade(req, socket));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

@@ -28,15 +28,26 @@ export const DEFAULT_HTTP_LIMITS: HttpLimits = {
   maxConnections: 8_192,
 };
 
+/** The node:http createServer options that carry the deadlines (servers built without Fastify: the agent). */
+export function nodeServerOptions(l: HttpLimits) {
+  const headersTimeout = Math.min(l.headersTimeoutMs, l.requestTimeoutMs);
+  return {
+    requestTimeout: l.requestTimeoutMs,
+    headersTimeout,
+    keepAliveTimeout: l.keepAliveTimeoutMs,
+    // Node checks the header and request deadlines only this often (default 30 s, which doubles them)
+    connectionsCheckingInterval: Math.max(50, Math.min(1_000, headersTimeout / 2)),
+  };
+}
+
 /** The Fastify constructor options that carry the limits (`http` goes to node:http createServer). */
 export function fastifyLimitOptions(l: HttpLimits) {
-  const headersTimeout = Math.min(l.headersTimeoutMs, l.requestTimeoutMs);
+  const { headersTimeout, connectionsCheckingInterval } = nodeServerOptions(l);
   return {
     requestTimeout: l.requestTimeoutMs,
     connectionTimeout: l.idleTimeoutMs,
     keepAliveTimeout: l.keepAliveTimeoutMs,
-    // Node checks the header and request deadlines only this often (default 30 s, which doubles them)
-    http: { headersTimeout, connectionsCheckingInterval: Math.max(50, Math.min(1_000, headersTimeout / 2)) },
+    http: { headersTimeout, connectionsCheckingInterval },
   };
 }
 

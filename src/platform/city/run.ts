@@ -11,6 +11,7 @@ import type { FastifyInstance } from 'fastify';
 import { systemClock, systemRandom } from '../../base/runtime.ts';
 import type { Clock } from '../../base/runtime.ts';
 import { buildServer } from '../api/server.ts';
+import type { HttpLimits } from '../api/http-limits.ts';
 import { PlatformService } from '../domain/service.ts';
 import { applyDownFile, lastPulledVersion } from '../exchange/down.ts';
 import { exportFile, markAcked, sourceHeads } from '../exchange/export.ts';
@@ -36,6 +37,8 @@ export interface CityOptions {
   /** Also serve the platform interfaces for the city's hospitals on this port. */
   port?: number;
   host?: string;
+  /** Deadlines and connection caps of that server (defaults: DEFAULT_HTTP_LIMITS). */
+  httpLimits?: Partial<HttpLimits>;
   clock?: Clock;
   log?: (line: string) => void;
 }
@@ -112,6 +115,7 @@ export async function cityRound(
             : { since: acked, mode: 'D' as const }),
         });
         if (r) file = { path: r.path, name: r.file };
+        if (r?.held) o.log(`未导出 / held back ${r.held} 条 / records of ${r.file}: see its .held report`);
       }
       if (!file) continue;
       const rep = await client.upload(file.path, file.name);
@@ -164,7 +168,11 @@ export async function runCity(o: CityOptions): Promise<RunningCity> {
   let app: FastifyInstance | undefined;
   let baseUrl: string | undefined;
   if (o.port !== undefined) {
-    app = await buildServer(svc, { clock, logger: false });
+    app = await buildServer(svc, {
+      clock,
+      logger: false,
+      ...(o.httpLimits ? { httpLimits: o.httpLimits } : {}),
+    });
     await app.listen({ host: o.host ?? '127.0.0.1', port: o.port });
     baseUrl = `http://${o.host ?? '127.0.0.1'}:${(app.server.address() as { port: number }).port}`;
     log(`市级平台接口 / city platform interfaces on ${baseUrl}`);

@@ -8,9 +8,24 @@ import type { Database } from '../storage/schema.ts';
 export type Db = Kysely<Database> | Transaction<Database>;
 export type Row = Record<string, string | null | undefined>;
 
+/** A record of a file with the key of its source row (what a hold refers to, held.ts) and its holder's. */
+export interface Keyed {
+  key: number;
+  row: Row;
+  /** The key of the holder's record in the file type the layout names as `heldWith` (KXX → JMXX). */
+  parent?: number;
+}
+
 export interface Source {
   count(db: Db): Promise<number>;
-  pages(db: Db): AsyncGenerator<Row[]>;
+  pages(db: Db): AsyncGenerator<Keyed[]>;
+  /** The records of these keys that the file covers (held records re-checked before an export). */
+  only(db: Db, keys: readonly number[]): Promise<Keyed[]>;
+  /**
+   * The records of these keys whatever range the file covers — for sources of state (a card, a resident,
+   * a log row), where a record released from a hold can go out in any later file. Absent for list deltas.
+   */
+  anywhere?(db: Db, keys: readonly number[]): Promise<Keyed[]>;
 }
 
 const PAGE = 5000;
@@ -24,6 +39,10 @@ type Paged = Record<string, any> & { k: number };
 
 interface PagedSpec {
   base(db: Db): AnySelect;
+  /** The base without the file's range (sources of state only, see Source.anywhere). */
+  scope?(db: Db): AnySelect;
+  /** Column of the holder's key (Keyed.parent). */
+  parent?: string;
   /** The integer key the pages follow (selected as `k`). */
   key: string;
   /** Columns of each record; 'all' = every column of the base table. */
@@ -32,7 +51,33 @@ interface PagedSpec {
 }
 
 function paged(spec: PagedSpec): Source {
+  const select = (db: Db, from = spec.base) => {
+    const q = from(db);
+    const cols = (spec.columns === 'all' ? q.selectAll() : q.select(spec.columns as string[])).select(
+      `${spec.key} as k`,
+    );
+    return spec.parent ? cols.select(`${spec.parent} as p`) : cols;
+  };
+  const keyed = async (rows: Paged[], db: Db): Promise<Keyed[]> =>
+    (await spec.map(rows, db)).map((row, i) => {
+      const r = rows[i]!;
+      return { key: Number(r.k), row, ...(r.p != null ? { parent: Number(r.p) } : {}) };
+    });
+  const byKeys = async (db: Db, keys: readonly number[], from = spec.base) => {
+    const out: Keyed[] = [];
+    for (let i = 0; i < keys.length; i += 500) {
+      const rows = (await select(db, from)
+        .where(spec.key, 'in', keys.slice(i, i + 500))
+        .orderBy(spec.key)
+        .execute()) as Paged[];
+      out.push(...(await keyed(rows, db)));
+    }
+    return out;
+  };
+  const scope = spec.scope;
   return {
+    only: (db, keys) => byKeys(db, keys),
+    ...(scope ? { anywhere: (db: Db, keys: readonly number[]) => byKeys(db, keys, scope) } : {}),
     async count(db) {
       const r = await spec
         .base(db)
@@ -43,15 +88,13 @@ function paged(spec: PagedSpec): Source {
     async *pages(db) {
       let after = 0;
       for (;;) {
-        const q = spec.base(db);
-        const rows = (await (spec.columns === 'all' ? q.selectAll() : q.select(spec.columns as string[]))
-          .select(`${spec.key} as k`)
+        const rows = (await select(db)
           .where(spec.key, '>', after)
           .orderBy(spec.key)
           .limit(PAGE)
           .execute()) as Paged[];
         if (rows.length === 0) return;
-        yield await spec.map(rows, db);
+        yield await keyed(rows, db);
         after = Number(rows[rows.length - 1]!.k);
         if (rows.length < PAGE) return;
       }
@@ -92,15 +135,16 @@ async function opOf(db: Db, mode: 'F' | 'D', col: 'card_id' | 'resident_id', sin
 
 /** KXX: the region's cards (D: those the log touched) with their holders' keys. */
 export function cardsSource(mode: 'F' | 'D', since: number, head: number, prefix: string): Source {
+  const scope = (db: Db) =>
+    db
+      .selectFrom('cards as c')
+      .innerJoin('residents as r', 'r.id', 'c.resident_id')
+      .where('c.app_city_code', 'like', `${prefix}%`);
   return paged({
-    base: (db) => {
-      let q = db
-        .selectFrom('cards as c')
-        .innerJoin('residents as r', 'r.id', 'c.resident_id')
-        .where('c.app_city_code', 'like', `${prefix}%`);
-      if (mode === 'D') q = q.where('c.id', 'in', touched(db, 'card_id', since, head) as never);
-      return q;
-    },
+    base: (db) =>
+      mode === 'D' ? scope(db).where('c.id', 'in', touched(db, 'card_id', since, head) as never) : scope(db),
+    scope,
+    parent: 'c.resident_id',
     key: 'c.id',
     columns: [
       'c.card_no',
@@ -149,11 +193,13 @@ export function cardsSource(mode: 'F' | 'D', since: number, head: number, prefix
 
 /** JMXX: residents (D: those the log touched). */
 export function residentsSource(mode: 'F' | 'D', since: number, head: number): Source {
+  const scope = (db: Db) => db.selectFrom('residents');
   return paged({
-    base: (db) => {
-      const q = db.selectFrom('residents');
-      return mode === 'D' ? q.where('id', 'in', touched(db, 'resident_id', since, head) as never) : q;
-    },
+    base: (db) =>
+      mode === 'D'
+        ? scope(db).where('id', 'in', touched(db, 'resident_id', since, head) as never)
+        : scope(db),
+    scope,
     key: 'id',
     columns: 'all',
     map: async (rows, db) => {
@@ -227,14 +273,16 @@ export function listFullSource(
   maxCardId?: number,
 ): Source {
   const statuses = Object.keys(CARD_STATUS).filter((s) => CARD_STATUS[s]!.lists.includes(list));
+  const base = (db: Db) => {
+    const q = db
+      .selectFrom('cards')
+      .where('status', 'in', statuses)
+      .where('app_city_code', 'like', `${prefix}%`);
+    return maxCardId === undefined ? q : q.where('id', '<=', maxCardId);
+  };
   return paged({
-    base: (db) => {
-      const q = db
-        .selectFrom('cards')
-        .where('status', 'in', statuses)
-        .where('app_city_code', 'like', `${prefix}%`);
-      return maxCardId === undefined ? q : q.where('id', '<=', maxCardId);
-    },
+    base,
+    scope: base, // a full list: what it does not cover is not on the list
     key: 'id',
     columns: [
       'card_no',
@@ -271,14 +319,14 @@ export function listFullSource(
 
 /** CZRZ: the operations log in (since, head] (numeric operation types), with the cards' keys. */
 export function oplogSource(since: number, head: number): Source {
+  const scope = (db: Db) =>
+    db
+      .selectFrom('card_operations as o')
+      .leftJoin('cards as c', 'c.id', 'o.card_id')
+      .where('o.op_type', 'in', NUMERIC_OPS);
   return paged({
-    base: (db) =>
-      db
-        .selectFrom('card_operations as o')
-        .leftJoin('cards as c', 'c.id', 'o.card_id')
-        .where('o.id', '>', since)
-        .where('o.id', '<=', head)
-        .where('o.op_type', 'in', NUMERIC_OPS),
+    base: (db) => scope(db).where('o.id', '>', since).where('o.id', '<=', head),
+    scope,
     key: 'o.id',
     columns: ['o.op_time', 'o.org_code', 'o.operator', 'o.op_type', 'c.card_no', 'c.chip_serial', 'o.detail'],
     map: (rows) =>

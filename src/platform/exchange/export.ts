@@ -3,7 +3,7 @@
 // transaction per file so the declared record count and the records agree; the data file is written as
 // `.part`, renamed, then the `.ok` companion is written last (§6.2).
 import { createWriteStream } from 'node:fs';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import type { Clock } from '../../base/runtime.ts';
@@ -19,12 +19,17 @@ import {
   oplogSource,
   residentsSource,
 } from './export-sources.ts';
-import type { Db, Source } from './export-sources.ts';
+import type { Db, Keyed, Row, Source } from './export-sources.ts';
 import { lastSeq, nextFileSeq, recordFile, xdb } from './file-ledger.ts';
 import { ExchangeWriter, fileName, okFileContent } from './format.ts';
 import type { Encoding, Header } from './format.ts';
+import { heldKeys, hold, holdHint, release, writeHeldReport } from './held.ts';
+import type { HeldRecord } from './held.ts';
+import { issue } from './issues.ts';
+import type { Issue } from './issues.ts';
 import { TYPES } from './layouts.ts';
-import type { ExchangeType } from './layouts.ts';
+import type { ExchangeType, TypeSpec } from './layouts.ts';
+import { validateRecord } from './validate.ts';
 
 export interface ExportOptions {
   type: ExchangeType;
@@ -73,6 +78,8 @@ export interface ExportResult {
   records: number;
   bytes: number;
   digest: string;
+  /** Records held back from this file (listed in `{file}.held`, table exchange_held). */
+  held: number;
 }
 
 async function headSeq(db: Db, source: 'card_operations' | 'list_changes'): Promise<number> {
@@ -136,10 +143,10 @@ export async function exportFile(p: PlatformDb, o: ExportOptions): Promise<Expor
         source = listDeltaSource(list, since, head, false);
       } else source = listFullSource(list, '', 'list');
     }
-    const recordCount = await source.count(trx);
     const seq =
       spec.direction === 'up' ? await nextFileSeq(xdb(trx), 'out', o.type, o.region, date) : (head % 999) + 1;
-    const header: Omit<Header, 'formatVersion'> = {
+    const file = fileName({ type: o.type, region: o.region, date, seq });
+    const header = (recordCount: number): Omit<Header, 'formatVersion'> => ({
       type: o.type,
       region: o.region,
       bizDate: date,
@@ -150,40 +157,135 @@ export async function exportFile(p: PlatformDb, o: ExportOptions): Promise<Expor
       listVersion,
       baseVersion,
       encoding: o.encoding ?? 'UTF-8',
-    };
-    const file = fileName({ type: o.type, region: o.region, date, seq });
+    });
     await mkdir(o.outDir, { recursive: true, mode: 0o700 });
     const path = join(o.outDir, file);
-    const out = createWriteStream(`${path}.part`, { mode: 0o600 }); // ID numbers: owner only
-    const writer = new ExchangeWriter(header, {
-      async write(b) {
-        if (!out.write(b)) await once(out, 'drain');
-      },
-    });
-    for await (const rows of source.pages(trx)) for (const r of rows) await writer.record(r);
-    const end = await writer.end();
-    out.end();
-    await once(out, 'finish');
-    await rename(`${path}.part`, path);
-    await writeFile(
-      join(o.outDir, file.replace(/\.txt$/, '.ok')),
-      okFileContent(file, end.bytes, end.fileDigest),
-    );
+    const w = await writeHolding(trx, source, { ...o, file, path, now, header });
     if (o.record !== false)
       await recordFile(xdb(trx), {
         direction: 'out',
         file,
         identity: { type: o.type, region: o.region, date, seq },
-        header,
-        digest: end.digest,
+        header: w.header,
+        digest: w.end.digest,
         listVersion: listVersion || null,
         peer: o.peer ?? (spec.direction === 'up' ? 'province' : 'city'),
         status: 'written',
         at: now.toISOString(),
       });
-    return { file, path, header, records: end.records, bytes: end.bytes, digest: end.digest };
+    return {
+      file,
+      path,
+      header: w.header,
+      records: w.end.records,
+      bytes: w.end.bytes,
+      digest: w.end.digest,
+      held: w.held.length,
+    };
   });
 }
+
+/**
+ * Writes the file without the records it cannot carry (held.ts). Holds are re-checked first: a record still
+ * invalid is skipped, one valid again is released and goes out with this file (even outside its range, for
+ * sources of state). A record found invalid while writing is held and the file written again with the count
+ * it then has (the header declares the count before the records). `.held` lists what this file held back.
+ */
+async function writeHolding(
+  trx: Db,
+  source: Source,
+  o: ExportOptions & {
+    file: string;
+    path: string;
+    now: Date;
+    header: (recordCount: number) => Omit<Header, 'formatVersion'>;
+  },
+) {
+  const spec = TYPES[o.type];
+  const parents = spec.heldWith ? await heldKeys(trx, spec.heldWith, o.region) : new Set<number>();
+  const check = (k: Keyed) => {
+    const c = checkRow(spec, k.row, o.now);
+    if (!c.issue && k.parent !== undefined && parents.has(k.parent))
+      return { ...c, issue: issue(0, 'HOLDER_HELD', undefined, `held with ${spec.heldWith}`) };
+    return c;
+  };
+  const skip = new Map<number, HeldRecord>();
+  const back: number[] = [];
+  const extra: Record<string, string>[] = [];
+  const held = [...(await heldKeys(trx, o.type, o.region))];
+  if (held.length > 0) {
+    const inRange = new Set((await source.only(trx, held)).map((k) => k.key));
+    for (const k of source.anywhere ? await source.anywhere(trx, held) : await source.only(trx, held)) {
+      const c = check(k);
+      if (c.issue) {
+        if (inRange.has(k.key)) skip.set(k.key, { key: k.key, issue: c.issue, ...hintOf(c.rec) });
+      } else {
+        back.push(k.key);
+        if (!inRange.has(k.key)) extra.push(asNew(c.rec));
+      }
+    }
+  }
+  const released = new Set(back);
+  const total = (await source.count(trx)) + extra.length;
+  for (let attempt = 1; ; attempt++) {
+    const header = o.header(total - skip.size);
+    const out = createWriteStream(`${o.path}.part`, { mode: 0o600 });
+    const writer = new ExchangeWriter(header, {
+      async write(b) {
+        if (!out.write(b)) await once(out, 'drain');
+      },
+    });
+    const fresh: HeldRecord[] = [];
+    for await (const rows of source.pages(trx))
+      for (const k of rows) {
+        if (skip.has(k.key)) continue;
+        const c = check(k);
+        if (c.issue) fresh.push({ key: k.key, issue: c.issue, ...hintOf(c.rec) });
+        else if (fresh.length === 0) await writer.record(released.has(k.key) ? asNew(c.rec) : c.rec);
+      }
+    if (fresh.length > 0) {
+      out.end();
+      await once(out, 'finish');
+      await rm(`${o.path}.part`, { force: true });
+      for (const h of fresh) skip.set(h.key, h);
+      // a record cannot turn invalid inside one read transaction; a third pass means a bug, not bad data
+      if (attempt >= 3)
+        throw new Error(`exchange: ${o.file}: records still turning invalid after ${attempt} passes`);
+      continue;
+    }
+    for (const rec of extra) await writer.record(rec);
+    const end = await writer.end();
+    out.end();
+    await once(out, 'finish');
+    await rename(`${o.path}.part`, o.path);
+    await writeFile(
+      join(o.outDir, o.file.replace(/\.txt$/, '.ok')),
+      okFileContent(o.file, end.bytes, end.fileDigest),
+    );
+    const heldBack = [...skip.values()];
+    if (heldBack.length > 0)
+      await writeHeldReport(join(o.outDir, o.file.replace(/\.txt$/, '.held')), o.file, heldBack);
+    await hold(trx, { type: o.type, region: o.region, file: o.file, at: o.now }, heldBack);
+    await release(trx, { type: o.type, region: o.region, at: o.now }, back);
+    return { header, end, held: heldBack };
+  }
+}
+
+/** A source row as file values ('' for null), checked as the receiver's import will check it. */
+function checkRow(spec: TypeSpec, row: Row, today: Date): { rec: Record<string, string>; issue?: Issue } {
+  const rec: Record<string, string> = {};
+  for (const f of spec.fields) rec[f.name] = row[f.name] ?? '';
+  const issue = validateRecord(spec, rec, 0, today)[0];
+  return issue ? { rec, issue } : { rec };
+}
+
+/** A released record may never have reached the receiver, which takes A for a record it knows as an update. */
+const asNew = (rec: Record<string, string>) => (rec.op === 'U' ? { ...rec, op: 'A' } : rec);
+
+const hintOf = (rec: Record<string, string>) => {
+  const hint = holdHint(rec);
+  return hint ? { hint } : {};
+};
 
 /** Marks an exported file acknowledged by the receiver (the city's resume point). */
 export async function markAcked(p: PlatformDb, file: string, at: Date): Promise<void> {

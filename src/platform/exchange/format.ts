@@ -301,7 +301,10 @@ export async function* readExchangeBatches(
       if (lineNo <= 2 || isTrailer) {
         result.fatal.push(issue(lineNo, 'ENCODING', undefined, 'CR LF line ends: use LF only'));
         stop = true;
-      } else addLineIssue(issue(lineNo, 'BAD_CHAR', undefined, 'CR LF line ends: use LF only'));
+      } else {
+        result.records++;
+        addLineIssue(issue(lineNo, 'BAD_CHAR', undefined, 'CR LF line ends: use LF only'));
+      }
       return undefined;
     }
     if (lineNo === 1) {
@@ -318,7 +321,7 @@ export async function* readExchangeBatches(
       }
       result.header = h;
       spec = TYPES[h.type];
-      if (h.encoding === 'GB18030') decode = (b) => iconv.decode(b, 'gb18030');
+      if (h.encoding === 'GB18030') decode = decodeGb18030;
       else {
         const td = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
         decode = (b) => {
@@ -336,7 +339,10 @@ export async function* readExchangeBatches(
       if (lineNo === 2 || isTrailer) {
         result.fatal.push(issue(lineNo, 'ENCODING'));
         stop = true;
-      } else addLineIssue(issue(lineNo, 'ENCODING', undefined, `not valid ${result.header!.encoding}`));
+      } else {
+        result.records++; // a record line all the same: the counts still agree, the line is refused
+        addLineIssue(issue(lineNo, 'ENCODING', undefined, `not valid ${result.header!.encoding}`));
+      }
       return undefined;
     }
     if (lineNo === 2) {
@@ -421,6 +427,16 @@ export async function* readExchangeBatches(
   }
   result.digest = body.digest('hex').toUpperCase();
   if (result.digest !== result.trailerDigest) result.fatal.push(issue(lineNo, 'DIGEST'));
+}
+
+/**
+ * Strict GB18030: iconv-lite puts U+FFFD where a byte sequence is invalid; a line whose text has one is
+ * valid only if it encodes back to the same bytes (the file really carried U+FFFD, 84 31 A4 37).
+ */
+function decodeGb18030(b: Buffer): string | undefined {
+  const text = iconv.decode(b, 'gb18030');
+  if (!text.includes('\ufffd')) return text;
+  return iconv.encode(text, 'gb18030').equals(b) ? text : undefined;
 }
 
 export function newReadResult(): ReadResult {

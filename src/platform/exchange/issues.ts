@@ -80,6 +80,11 @@ export const REASONS = {
   REQUIRED: { error: 'FIELD_MISSING', zh: '必填字段为空', en: 'required field empty' },
   FORMAT: { error: 'FIELD_FORMAT', zh: '字段格式错误', en: 'field format wrong' },
   BAD_CHAR: { error: 'FIELD_FORMAT', zh: '字段含非法字符', en: 'forbidden character (CR) in a field' },
+  TEXT: {
+    error: 'FIELD_FORMAT',
+    zh: '文本字段含不能保存、写卡或交换的字符',
+    en: 'text field has a character that cannot be stored, written to the card or exchanged',
+  },
   ID_NUMBER: { error: 'ID_CHECK_DIGIT', zh: '身份证号无效', en: 'invalid ID number' },
   ID_LOWERCASE_X: {
     error: 'ID_LOWERCASE_X',
@@ -94,6 +99,11 @@ export const REASONS = {
   DATE: { error: 'FIELD_FORMAT', zh: '日期或时间不存在', en: 'impossible date or time' },
   CODE: { error: 'FIELD_FORMAT', zh: '代码不在代码表中', en: 'code not in its code table' },
   OP: { error: 'FIELD_FORMAT', zh: '操作标志不适用于该文件类型', en: 'op not allowed for this file type' },
+  HOLDER_HELD: {
+    error: 'RESIDENT_NOT_FOUND',
+    zh: '持卡人记录未导出（见.held报告），该卡记录随之暂不导出',
+    en: "the holder's record is held back from export (see .held), so is this record",
+  },
   DUPLICATE: { error: 'FILE_RECORD', zh: '同一文件内记录重复', en: 'duplicate record within the file' },
   TRANSITION: {
     error: 'TRANSITION_NOT_ALLOWED',
@@ -156,9 +166,14 @@ export function issue(line: number, reason: Reason, field?: string, detail?: str
   };
 }
 
-/** `行 17 / line 17: 2001 ID_NUMBER [idNo] 身份证号无效 / invalid ID number (detail)` */
-export function formatIssue(i: Issue): string {
+/** `2001 ID_NUMBER [idNo] 身份证号无效 / invalid ID number — detail` */
+export function describeIssue(i: Issue): string {
   const r = REASONS[i.reason];
+  return `${i.code} ${i.reason}${i.field ? ` [${i.field}]` : ''} ${r.zh} / ${r.en}${i.detail ? ` — ${i.detail}` : ''}`;
+}
+
+/** `行 17 / line 17: 2001 ID_NUMBER [idNo] 身份证号无效 / invalid ID number — detail` */
+export function formatIssue(i: Issue): string {
   const where = i.line ? `行 ${i.line} / line ${i.line}` : '文件 / file';
-  return `${where}: ${i.code} ${i.reason}${i.field ? ` [${i.field}]` : ''} ${r.zh} / ${r.en}${i.detail ? ` — ${i.detail}` : ''}`;
+  return `${where}: ${describeIssue(i)}`;
 }

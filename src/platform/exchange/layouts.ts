@@ -17,7 +17,7 @@ export type FieldKind =
   | 'hex' // upper/lower hex of `len` characters (or up to `max`)
   | 'an' // letters, digits and '-', up to `max`
   | 'digits' // digits, up to `max`
-  | 'text'; // any text (no | CR LF), up to `max` characters
+  | 'text'; // free text by src/codes/text-value.ts (the online rule), up to `max` characters
 
 export interface FieldSpec {
   readonly name: string;
@@ -50,6 +50,11 @@ export interface TypeSpec {
   readonly modes: readonly ('F' | 'D')[];
   /** Import order when several files are given at once (residents before the cards that refer to them). */
   readonly order: number;
+  /**
+   * The type of the holder's record: while it is held back from export (held.ts), so are this type's records
+   * of that holder — the receiver would refuse them (RESIDENT_NOT_FOUND) and with them the whole file.
+   */
+  readonly heldWith?: ExchangeType;
 }
 
 const f = (name: string, kind: FieldKind, required = true, extra: Partial<FieldSpec> = {}): FieldSpec => ({
@@ -93,7 +98,7 @@ export const TYPES: Readonly<Record<ExchangeType, TypeSpec>> = {
       f('cardType', 'digits', true, { max: 2 }),
       f('specVersion', 'digits', true, { max: 4 }),
       f('issuerOrgCode', 'an', true, { max: 32 }),
-      f('issuerOrgName', 'text', true, { max: 64 }),
+      f('issuerOrgName', 'text', true, { max: 70 }), // the online limit (contracts.ts)
       f('issueDate', 'date'),
       f('validUntil', 'date'),
       f('appCityCode', 'region'),
@@ -109,6 +114,7 @@ export const TYPES: Readonly<Record<ExchangeType, TypeSpec>> = {
     source: 'card_operations',
     modes: ['F', 'D'],
     order: 2,
+    heldWith: 'JMXX',
   },
   HMD: {
     code: 'HMD',

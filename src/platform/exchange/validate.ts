@@ -1,7 +1,8 @@
 // Per-record validation of exchange files against the layouts (layouts.ts): required fields, formats,
 // real dates, code tables, GB 11643 ID numbers (via the platform's check, which wraps src/codes), the
-// card-number = ID-number rule, and duplicates within one file. Pure: no database.
-import { isKnownCode } from '../../codes/index.ts';
+// card-number = ID-number rule, free text by the online interfaces' rule (src/codes/text-value.ts), and
+// duplicates within one file. Pure: no database; text fields of the record are NFC-normalised in place.
+import { checkTextValue, describeTextProblem, isKnownCode } from '../../codes/index.ts';
 import { isWireDate } from '../domain/format.ts';
 import { checkIdNumber } from '../domain/id-check.ts';
 import { CARD_STATUS, OP_TYPES, REASON_CODES } from '../domain/lifecycle.ts';
@@ -100,8 +101,13 @@ function checkField(
       return AN_RE.test(v) ? undefined : issue(line, 'FORMAT', fs.name, 'letters, digits, -');
     case 'digits':
       return DIGITS_RE.test(v) ? undefined : issue(line, 'FORMAT', fs.name, 'digits');
-    case 'text':
+    case 'text': {
+      // the online interfaces' rule (src/codes/text-value.ts); valid text is stored NFC-normalised
+      const c = checkTextValue(v);
+      if (!c.ok) return issue(line, 'TEXT', fs.name, describeTextProblem(c));
+      if (c.value !== v) rec[fs.name] = c.value;
       return undefined;
+    }
   }
 }
 

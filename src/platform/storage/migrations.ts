@@ -330,6 +330,38 @@ function v007AuditScheme(a: DialectAdapter): Migration {
   };
 }
 
+/**
+ * Records an export holds back because they cannot be written (src/platform/exchange/held.ts): one row per
+ * (type, region, source key) while held; released_at is set when the record goes out again.
+ */
+function v009ExchangeHeld(a: DialectAdapter): Migration {
+  const id = a.idColumn();
+  return {
+    async up(db: Db) {
+      await db.schema
+        .createTable('exchange_held')
+        .addColumn('id', id.type, id.build)
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('region', 'text', (c) => c.notNull())
+        .addColumn('record_key', 'bigint', (c) => c.notNull())
+        .addColumn('reason', 'text', (c) => c.notNull())
+        .addColumn('code', 'text', (c) => c.notNull())
+        .addColumn('field', 'text')
+        .addColumn('detail', 'text')
+        .addColumn('hint', 'text')
+        .addColumn('file_name', 'text', (c) => c.notNull())
+        .addColumn('held_at', 'text', (c) => c.notNull())
+        .addColumn('released_at', 'text')
+        .execute();
+      await db.schema
+        .createIndex('exchange_held_key_idx')
+        .on('exchange_held')
+        .columns(['type', 'region', 'record_key'])
+        .execute();
+    },
+  };
+}
+
 export const platformMigrations: Migrations = (a) => ({
   '001_initial': v001(a),
   '002_exchange': v002Exchange(a),
@@ -339,6 +371,7 @@ export const platformMigrations: Migrations = (a) => ({
   '006_idempotency_age': v006IdempotencyAge(),
   '007_audit_scheme': v007AuditScheme(a),
   '008_credentials': v008Credentials(),
+  '009_exchange_held': v009ExchangeHeld(a),
 });
 
 export { appliedMigrations } from '../../storage/index.ts';

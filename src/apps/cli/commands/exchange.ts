@@ -9,6 +9,7 @@ import { systemClock } from '../../../base/runtime.ts';
 import { applyDownFile } from '../../../platform/exchange/down.ts';
 import { exportFile } from '../../../platform/exchange/export.ts';
 import { parseFileName } from '../../../platform/exchange/format.ts';
+import { listHeld } from '../../../platform/exchange/held.ts';
 import type { Encoding } from '../../../platform/exchange/format.ts';
 import { importFile, renderReport } from '../../../platform/exchange/import.ts';
 import type { ImportReport, Sender } from '../../../platform/exchange/import.ts';
@@ -134,6 +135,10 @@ export function register(program: Command): void {
         console.log(
           `已写出 / written ${r.path} (${r.header.mode === 'F' ? '全量 full' : '增量 delta'}, 序号 seq ${r.header.firstSeq}–${r.header.lastSeq}, ${r.records} 条 / records, ${r.bytes} B, SM3 ${r.digest})`,
         );
+        if (r.held > 0)
+          console.log(
+            `未导出 / held back ${r.held} 条 / records: ${r.path.replace(/\.txt$/, '.held')} (rhc exchange held)`,
+          );
       },
     );
 
@@ -189,6 +194,28 @@ export function register(program: Command): void {
       }
       if (o.json) console.log(JSON.stringify(reports, null, 2));
       if (reports.some((r) => r.outcome === 'refused')) process.exitCode = 3;
+    });
+
+  g.command('held')
+    .description(
+      '未导出的记录 / records held back from export (they would make the receiver refuse the whole file): fix them through the interfaces (RHC_C0009 …) and they go out with the next file',
+    )
+    .option('--db <url>', 'database URL')
+    .option('--type <type>', 'one file type (cards|residents|…)')
+    .option('--all', 'also the records released again')
+    .option('--json', 'JSON output')
+    .action(async (o: { db?: string; type?: string; all?: boolean; json?: boolean }) => {
+      const t = o.type === undefined ? undefined : typeByCli(o.type);
+      if (o.type !== undefined && !t) throw usage(`unknown --type ${o.type}`);
+      const rows = await withDb(o.db, (p) =>
+        listHeld(p.db, { ...(t ? { type: t.code } : {}), ...(o.all ? { all: true } : {}) }),
+      );
+      if (o.json) return console.log(JSON.stringify(rows, null, 2));
+      if (rows.length === 0) return console.log('无 / no records held back');
+      for (const r of rows)
+        console.log(
+          `${r.type} 记录 / record ${r.record_key}${r.hint ? ` (${r.hint})` : ''} ${r.code} ${r.reason}${r.field ? ` [${r.field}]` : ''}${r.detail ? ` — ${r.detail}` : ''} · ${r.file_name} ${r.held_at}${r.released_at ? ` · 已放行 / released ${r.released_at}` : ''}`,
+        );
     });
 
   g.command('apply-down')

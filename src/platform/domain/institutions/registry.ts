@@ -3,6 +3,7 @@
 // re-checked against the institution's and the user's enabled flags on every call.
 import type { Kysely } from 'kysely';
 import type { Clock, Random } from '../../../base/runtime.ts';
+import { checkTextValue, describeTextProblem } from '../../../codes/index.ts';
 import { RhcError } from '../../errors.ts';
 import type { Database } from '../../storage/schema.ts';
 import { login } from './login.ts';
@@ -101,6 +102,13 @@ export class InstitutionRegistry {
     if (!/^[0-9A-Za-z-]{1,22}$/.test(n.code)) throw new RhcError('FIELD_FORMAT', { field: 'code' });
     if (!/^\d{6}$/.test(n.regionCode)) throw new RhcError('FIELD_FORMAT', { field: 'regionCode' });
     if (!(ROLES as readonly string[]).includes(n.role)) throw new RhcError('FIELD_FORMAT', { field: 'role' });
+    // the name is answered by RHC_C0001 and shown on every console: the one text rule, as for residents
+    const name = checkTextValue(n.name);
+    if (!name.ok || name.value.length === 0 || name.value.length > 70)
+      throw new RhcError('FIELD_FORMAT', {
+        field: 'name',
+        detail: name.ok ? 'name of 1–70 characters' : describeTextProblem(name),
+      });
     const pwd = password ?? randomHex(this.random, 12);
     const appSecret = randomHex(this.random, 16);
     const appId = `app-${randomHex(this.random, 8)}`;
@@ -119,7 +127,7 @@ export class InstitutionRegistry {
         .insertInto('institutions')
         .values({
           code: n.code,
-          name: n.name,
+          name: name.value,
           role: n.role,
           region_code: n.regionCode,
           app_id: appId,
@@ -144,7 +152,7 @@ export class InstitutionRegistry {
     });
     return {
       code: n.code,
-      name: n.name,
+      name: name.value,
       role: n.role,
       regionCode: n.regionCode,
       userName,
