@@ -68,6 +68,14 @@ describeOnTargets('REST', (target) => {
     );
     assert.equal(v.statusCode, 200, v.body);
     assert.deepEqual([v.json().valid, v.json().holder.name, v.json().resultCode], [true, '赵堃', '0000']);
+    // A chip serial typed or scanned in lower case is the same chip (issue 13 §7: it was answered 疑似伪卡).
+    const lower = await post(
+      '/cards/verify',
+      { cardNo: id, chipSerial: 'chip000031', medStepCode: '010101' },
+      'hospital',
+    );
+    assert.equal(lower.statusCode, 200, lower.body);
+    assert.deepEqual([lower.json().valid, lower.json().resultCode], [true, '0000']);
     const sc = await post(
       '/cards/verify',
       { cardNo: id, chipSerial: 'CHIP000031', securityCode: '999' },
@@ -176,9 +184,9 @@ describeOnTargets('REST', (target) => {
       { action: 'query', opTypes: ['12'], groupBy: ['op'] },
       'city',
     );
-    // 40 reported by the city + 1 successful verification recorded once the use records are flushed
+    // 40 reported by the city + 2 successful verifications recorded once the use records are flushed
     assert.deepEqual(q.json().rows, [{ opType: '12', count: 40 }]);
-    assert.deepEqual(q2.json().rows, [{ opType: '12', count: 41 }]);
+    assert.deepEqual(q2.json().rows, [{ opType: '12', count: 42 }]);
   });
 
   test('authorisation matrix: no token, forged, expired, wrong role, other institution', async () => {

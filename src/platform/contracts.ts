@@ -21,7 +21,10 @@ export const wireDate = digits(8).describe('yyyyMMdd');
 export const wireTime = digits(14).describe('yyyyMMddHHmmss (China time)');
 export const cardNo = an(18).describe('卡号 = ID number of the holder (an18)');
 export const idNo = an(18).describe('证件号码 (an18); GB 11643 checked for idType 01');
-export const chipSerial = an(10).describe('芯片序列号 (an10)');
+/** Upper-cased at the boundary: a serial typed or scanned in lower case is the same chip (hex case). */
+export const chipSerial = an(10)
+  .toUpperCase()
+  .describe('芯片序列号 (an10, case-insensitive, answered upper case)');
 export const statusCode = digits(2).describe('card status (§5.2)');
 export const reasonCode = digits(2).describe('reason code (§5.2)');
 export const serialNo = z
