@@ -282,6 +282,13 @@ describeOnTargets('platform domain', (target) => {
       f.svc.verifyId(hospital, { idType: '01', idNo: '11010519491231002x', name: '张三' }),
       '2002',
     );
+    // a wrong length is a length code, not a check digit (issue 13 §7); 15-digit numbers: the one rule
+    await rejects(f.svc.verifyId(hospital, { idType: '01', idNo: '110', name: '张三' }), '2006', 'idNo');
+    await rejects(
+      f.svc.verifyId(hospital, { idType: '01', idNo: '610102900101123', name: '张三' }),
+      '2006',
+      'idNo',
+    );
     await rejects(
       f.svc.verifyId(hospital, { idType: '01', idNo: '11010519491231002X', name: '张三', sex: '1' }),
       '2005',

@@ -27,6 +27,8 @@ function realDate(d: string): boolean {
 }
 const TIME_RE = /^(\d{8})([01]\d|2[0-3])[0-5]\d[0-5]\d$/;
 
+const ID_ISSUES = { '2001': 'ID_NUMBER', '2002': 'ID_LOWERCASE_X', '2006': 'ID_LENGTH' } as const;
+
 // one ID-number check per distinct value in a row (cardNo and idNo are usually equal)
 let lastId = '';
 let lastIdToday = 0;
@@ -61,8 +63,7 @@ function checkField(
       if (fs.kind === 'idNo' && rec.idType !== undefined && rec.idType !== '01')
         return AN_RE.test(v) && v.length <= 32 ? undefined : issue(line, 'FORMAT', fs.name);
       const c = idCheck(v, today);
-      if (!c.valid)
-        return issue(line, c.errorCode === '2002' ? 'ID_LOWERCASE_X' : 'ID_NUMBER', fs.name, c.reason);
+      if (!c.valid) return issue(line, ID_ISSUES[c.errorCode ?? '2001'], fs.name, c.reason);
       return undefined;
     }
     case 'date':
