@@ -2,6 +2,7 @@
 // two down files of the province (SHMD, SBMD). Streaming by keyset pages (constant memory), one read
 // transaction per file so the declared record count and the records agree; the data file is written as
 // `.part`, renamed, then the `.ok` companion is written last (§6.2).
+import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -20,7 +21,9 @@ import {
   residentsSource,
 } from './export-sources.ts';
 import type { Db, Source } from './export-sources.ts';
+import { RhcError } from '../errors.ts';
 import { lastSeq, nextFileSeq, recordFile, xdb } from './file-ledger.ts';
+import type { FileRecord } from './file-ledger.ts';
 import { ExchangeWriter, fileName, okFileContent } from './format.ts';
 import type { Encoding, Header } from './format.ts';
 import { TYPES } from './layouts.ts';
@@ -40,7 +43,8 @@ export interface ExportOptions {
   encoding?: Encoding;
   /** Institution the file goes to (ledger), default 'province' / 'city'. */
   peer?: string;
-  /** Record the file in the ledger (default true). */
+  /** Up files: record the file in the ledger (default true). Down files are always recorded: their names
+   *  come from the ledger (`downFileSeq`). */
   record?: boolean;
   /**
    * BMD only: list just the cards created by operations up to this source sequence (the KXX sequence the
@@ -95,7 +99,7 @@ export async function exportFile(p: PlatformDb, o: ExportOptions): Promise<Expor
   const spec = TYPES[o.type];
   const now = o.clock.now();
   const date = toWireDate(now);
-  return p.db.transaction().execute(async (trx) => {
+  const written = await p.db.transaction().execute(async (trx) => {
     let mode = o.mode ?? (spec.modes.includes('D') ? 'D' : 'F');
     if (!spec.modes.includes(mode)) throw new Error(`${o.type} files are ${spec.modes.join('/')} only`);
     const head = Math.min(await headSeq(trx, spec.source), o.bounds?.[spec.source] ?? Infinity);
@@ -137,8 +141,8 @@ export async function exportFile(p: PlatformDb, o: ExportOptions): Promise<Expor
       } else source = listFullSource(list, '', 'list');
     }
     const recordCount = await source.count(trx);
-    const seq =
-      spec.direction === 'up' ? await nextFileSeq(xdb(trx), 'out', o.type, o.region, date) : (head % 999) + 1;
+    // a down file is named once its digest is known (below, after this read transaction)
+    const seq = spec.direction === 'up' ? await nextFileSeq(xdb(trx), 'out', o.type, o.region, date) : 0;
     const header: Omit<Header, 'formatVersion'> = {
       type: o.type,
       region: o.region,
@@ -151,10 +155,10 @@ export async function exportFile(p: PlatformDb, o: ExportOptions): Promise<Expor
       baseVersion,
       encoding: o.encoding ?? 'UTF-8',
     };
-    const file = fileName({ type: o.type, region: o.region, date, seq });
+    const file = seq ? fileName({ type: o.type, region: o.region, date, seq }) : '';
     await mkdir(o.outDir, { recursive: true });
-    const path = join(o.outDir, file);
-    const out = createWriteStream(`${path}.part`);
+    const part = join(o.outDir, seq ? `${file}.part` : `${o.type}_${o.region}_${date}.${randomUUID()}.part`);
+    const out = createWriteStream(part);
     const writer = new ExchangeWriter(header, {
       async write(b) {
         if (!out.write(b)) await once(out, 'drain');
@@ -164,11 +168,8 @@ export async function exportFile(p: PlatformDb, o: ExportOptions): Promise<Expor
     const end = await writer.end();
     out.end();
     await once(out, 'finish');
-    await rename(`${path}.part`, path);
-    await writeFile(
-      join(o.outDir, file.replace(/\.txt$/, '.ok')),
-      okFileContent(file, end.bytes, end.fileDigest),
-    );
+    if (!seq) return { header, end, part };
+    await publish(o.outDir, part, file, end);
     if (o.record !== false)
       await recordFile(xdb(trx), {
         direction: 'out',
@@ -177,11 +178,76 @@ export async function exportFile(p: PlatformDb, o: ExportOptions): Promise<Expor
         header,
         digest: end.digest,
         listVersion: listVersion || null,
-        peer: o.peer ?? (spec.direction === 'up' ? 'province' : 'city'),
+        peer: o.peer ?? 'province',
         status: 'written',
         at: now.toISOString(),
       });
-    return { file, path, header, records: end.records, bytes: end.bytes, digest: end.digest };
+    return { header, end, part, file };
+  });
+  if (!written) return undefined;
+  const { header, end } = written;
+  let file = written.file;
+  if (!file) {
+    const seq = await downFileSeq(p, o.type, {
+      direction: 'out',
+      file: '',
+      identity: { type: o.type, region: o.region, date, seq: 0 },
+      header,
+      digest: end.digest,
+      listVersion: header.listVersion || null,
+      peer: o.peer ?? 'city',
+      status: 'written',
+      at: now.toISOString(),
+    });
+    file = fileName({ type: o.type, region: o.region, date, seq });
+    await publish(o.outDir, written.part, file, end);
+  }
+  const path = join(o.outDir, file);
+  return { file, path, header, records: end.records, bytes: end.bytes, digest: end.digest };
+}
+
+/** `.part` → the data file, then the `.ok` companion last (§6.2). */
+async function publish(
+  dir: string,
+  part: string,
+  file: string,
+  end: { bytes: number; fileDigest: string },
+): Promise<void> {
+  await rename(part, join(dir, file));
+  await writeFile(join(dir, file.replace(/\.txt$/, '.ok')), okFileContent(file, end.bytes, end.fileDigest));
+}
+
+/**
+ * The seq3 of a down file: the same content (digest) on the same day keeps its name, other content takes the
+ * next number of the day's counter in the file ledger (issue 13 §7: deriving it from the list position let a
+ * full and a delta file, or lists 999 changes apart, share a name — and a city skips a name it has seen).
+ */
+async function downFileSeq(p: PlatformDb, type: ExchangeType, f: FileRecord): Promise<number> {
+  return p.adapter.writeTransaction(p.db, async (trx) => {
+    await p.adapter.lock(trx, 'exchange');
+    const db = xdb(trx as typeof p.db);
+    const { region, date } = f.identity;
+    const same = await db
+      .selectFrom('exchange_files')
+      .select('file_seq')
+      .where('direction', '=', 'out')
+      .where('type', '=', type)
+      .where('region', '=', region)
+      .where('biz_date', '=', date)
+      .where('digest', '=', f.digest)
+      .executeTakeFirst();
+    if (same) return same.file_seq;
+    const seq = await nextFileSeq(db, 'out', type, region, date);
+    if (seq > 999)
+      throw new RhcError('INTERNAL', {
+        detail: `more than 999 distinct ${type} files on ${date}: seq3 exhausted for the day`,
+      });
+    await recordFile(db, {
+      ...f,
+      file: fileName({ type, region, date, seq }),
+      identity: { ...f.identity, seq },
+    });
+    return seq;
   });
 }
 
