@@ -148,7 +148,7 @@ describeOnTargets('exchange import', (target) => {
         svc.statistics(caller, {
           action: 'report',
           serialNo,
-          rows: [{ orgCode: '61010001-1', date: day, opType: op, count }],
+          rows: [{ orgCode: '61010001-7', date: day, opType: op, count }],
         });
       await report('stat-1', 500);
       const afterReport = await q();

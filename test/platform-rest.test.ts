@@ -126,7 +126,7 @@ describeOnTargets('REST', (target) => {
         newValidUntil: '20360601',
         reasonCode: '02',
         opTime: '20260601110000',
-        opOrgCode: '61010000-2',
+        opOrgCode: '61010000-9',
         operator: 'op',
         serialNo: 'rest-4',
       },
@@ -167,12 +167,28 @@ describeOnTargets('REST', (target) => {
       '/statistics/card-operations',
       {
         action: 'report',
-        rows: [{ orgCode: '61010001-1', date: '20260531', opType: '12', count: 40 }],
+        rows: [{ orgCode: '61010001-7', date: '20260531', opType: '12', count: 40 }],
         serialNo: 'rest-7',
       },
       'city',
     );
     assert.deepEqual(rep.json(), { rows: [], accepted: 1 });
+    // GB 11714 check characters are verified where an organisation code enters (issue 13 §7)
+    const badOrg = await post(
+      '/statistics/card-operations',
+      {
+        action: 'report',
+        rows: [{ orgCode: '61010001-1', date: '20260531', opType: '12', count: 1 }],
+        serialNo: 'rest-7b',
+      },
+      'city',
+    );
+    assert.deepEqual([badOrg.statusCode, badOrg.json().code], [400, '1002'], badOrg.body);
+    assert.match(badOrg.json().detail, /应为 7/);
+    await assert.rejects(
+      f.svc.registry.add({ code: '61010000-2', name: 'x', role: 'city', regionCode: '610100' }),
+      (e: { code?: string }) => e.code === '1002',
+    );
     const q = await post(
       '/statistics/card-operations',
       { action: 'query', opTypes: ['12'], groupBy: ['op'] },

@@ -11,6 +11,7 @@
 import { createHmac } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Clock, Random } from '../../base/runtime.ts';
+import { checkOrgCode } from '../../codes/index.ts';
 import { RhcError } from '../errors.ts';
 import type { Database } from '../storage/schema.ts';
 import { parseWireTime } from './format.ts';
@@ -179,7 +180,8 @@ export class InstitutionRegistry {
 
   /** Registers an institution with one user; returns the credentials (printed once, never stored in clear). */
   async add(n: NewInstitution, password?: string): Promise<IssuedCredentials> {
-    if (!/^[0-9A-Za-z-]{1,22}$/.test(n.code)) throw new RhcError('FIELD_FORMAT', { field: 'code' });
+    const org = checkOrgCode(n.code); // GB 11714 / GB 32100 check character (issue 13 §7)
+    if (!org.valid) throw new RhcError('FIELD_FORMAT', { field: 'code', detail: `${org.zh} / ${org.en}` });
     if (!/^\d{6}$/.test(n.regionCode)) throw new RhcError('FIELD_FORMAT', { field: 'regionCode' });
     if (!(ROLES as readonly string[]).includes(n.role)) throw new RhcError('FIELD_FORMAT', { field: 'role' });
     const pwd = password ?? hex(this.random, 12);

@@ -81,6 +81,11 @@ export const REASONS = {
   FORMAT: { error: 'FIELD_FORMAT', zh: '字段格式错误', en: 'field format wrong' },
   BAD_CHAR: { error: 'FIELD_FORMAT', zh: '字段含非法字符', en: 'forbidden character (CR) in a field' },
   ID_NUMBER: { error: 'ID_CHECK_DIGIT', zh: '身份证号无效', en: 'invalid ID number' },
+  ORG_CODE: {
+    error: 'FIELD_FORMAT',
+    zh: '组织机构代码无效（校验码）',
+    en: 'invalid organisation code (check character)',
+  },
   ID_LENGTH: { error: 'ID_LENGTH', zh: '身份证号位数错误', en: 'ID number length wrong (18 characters)' },
   ID_LOWERCASE_X: {
     error: 'ID_LOWERCASE_X',

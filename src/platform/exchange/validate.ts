@@ -1,7 +1,7 @@
 // Per-record validation of exchange files against the layouts (layouts.ts): required fields, formats,
 // real dates, code tables, GB 11643 ID numbers (via the platform's check, which wraps src/codes), the
 // card-number = ID-number rule, and duplicates within one file. Pure: no database.
-import { isKnownCode } from '../../codes/index.ts';
+import { checkOrgCode, isKnownCode } from '../../codes/index.ts';
 import { isWireDate } from '../domain/format.ts';
 import { checkIdNumber } from '../domain/id-check.ts';
 import { CARD_STATUS, OP_TYPES, REASON_CODES } from '../domain/lifecycle.ts';
@@ -99,6 +99,10 @@ function checkField(
         : undefined;
     case 'an':
       return AN_RE.test(v) ? undefined : issue(line, 'FORMAT', fs.name, 'letters, digits, -');
+    case 'org': {
+      const org = checkOrgCode(v);
+      return org.valid ? undefined : issue(line, 'ORG_CODE', fs.name, org.en);
+    }
     case 'digits':
       return DIGITS_RE.test(v) ? undefined : issue(line, 'FORMAT', fs.name, 'digits');
     case 'text':
