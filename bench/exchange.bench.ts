@@ -24,7 +24,7 @@ export async function run(): Promise<BenchResult[]> {
   const n = Number(process.env.RHC_BENCH_EXCHANGE_N ?? 100_000);
   const dir = mkdtempSync(join(tmpdir(), 'rhc-xbench-'));
   const clock = fixedClock(new Date('2026-06-01T02:00:00Z'));
-  const sender = { institutionCode: '61010000-2', regionCode: '610100' };
+  const sender = { institutionCode: '61010000-9', regionCode: '610100' };
   try {
     // a city with n residents and their cards (Xi'an counties only, so every card is the city's)
     const { jm, kxx } = await bulkCityFiles(dir, n, { seed: 5, clock });
@@ -173,7 +173,7 @@ export async function run(): Promise<BenchResult[]> {
 async function onPostgres(url: string, jmPath: string, kxxPath: string, n: number): Promise<BenchResult[]> {
   const schema = `rhc_xbench_${process.pid}`;
   const clock = fixedClock(new Date('2026-06-01T02:00:00Z'));
-  const sender = { institutionCode: '61010000-2', regionCode: '610100' };
+  const sender = { institutionCode: '61010000-9', regionCode: '610100' };
   const p = await openDatabase(url, { schema });
   try {
     const rj = await importFile(p, jmPath, { clock, sender });

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { systemClock } from '../src/base/runtime.ts';
+import { gb11714Code } from '../src/codes/index.ts';
 import { toWireDate } from '../src/platform/domain/format.ts';
 import { startProvince } from '../src/platform/province.ts';
 import type { RunningProvince } from '../src/platform/province.ts';
@@ -97,7 +98,7 @@ const cpu = (l: Load) => `${Math.round(l.cpuUsPerReq)} µs`;
 
 async function tokenFor(run: RunningProvince): Promise<string> {
   const pwd = randomBytes(8).toString('hex');
-  const code = `BENCH-${randomBytes(3).toString('hex')}`;
+  const code = gb11714Code(`B${randomBytes(3).toString('hex').toUpperCase()}0`);
   const cred = await run.svc.registry.add(
     { code, name: 'bench hospital', role: 'hospital', regionCode: '610102' },
     pwd,

@@ -46,12 +46,12 @@ describe('exchange crash test [integration]', () => {
       const prov = await openDatabase(`sqlite:${provPath}`);
       await (
         await InstitutionRegistry.open(prov.db, clock, seededRandom(1))
-      ).add({ code: '61010000-2', name: '西安市卡管平台', role: 'city', regionCode: '610100' }, 'pw');
+      ).add({ code: '61010000-9', name: '西安市卡管平台', role: 'city', regionCode: '610100' }, 'pw');
       assert.equal(
         (
           await importFile(prov, jm.path, {
             clock,
-            sender: { institutionCode: '61010000-2', regionCode: '610100' },
+            sender: { institutionCode: '61010000-9', regionCode: '610100' },
           })
         ).outcome,
         'applied',

@@ -22,11 +22,11 @@ async function province(clock: TestClock) {
   const p = await openDatabase('sqlite::memory:');
   const svc = await PlatformService.open(p, { clock, random: seededRandom(3) });
   await svc.registry.add(
-    { code: '61000000-1', name: '省平台', role: 'province', regionCode: '610000' },
+    { code: '61000000-8', name: '省平台', role: 'province', regionCode: '610000' },
     'pw-p',
   );
   const city = await svc.registry.add(
-    { code: '61010000-2', name: '西安市平台', role: 'city', regionCode: '610100' },
+    { code: '61010000-9', name: '西安市平台', role: 'city', regionCode: '610100' },
     'pw-city',
   );
   const hosp = await svc.registry.add(

@@ -148,7 +148,7 @@ describeOnTargets('exchange import', (target) => {
         svc.statistics(caller, {
           action: 'report',
           serialNo,
-          rows: [{ orgCode: '61010001-1', date: day, opType: op, count }],
+          rows: [{ orgCode: '61010001-7', date: day, opType: op, count }],
         });
       await report('stat-1', 500);
       const afterReport = await q();
@@ -453,6 +453,23 @@ describeOnTargets('exchange import', (target) => {
         assert.equal(delta!.header.mode, 'F', 'unknown base version → full list');
         const again = await applyDownFile(b.p, full!.path, { clock, ownRegion: '610200' });
         assert.equal(again.outcome, 'duplicate');
+        // names are unique and stable (issue 13 §7): the same list content keeps its name, a delta at the
+        // same list position is another file under another name (both were `(head % 999) + 1`)
+        assert.equal(delta!.file, full!.file, 'same content, same name');
+        const upToDate = await exportFile(prov, {
+          type: 'SHMD',
+          region: '610000',
+          outDir: dir,
+          clock,
+          sinceVersion: full!.header.listVersion,
+          mode: 'D',
+          record: false,
+        });
+        assert.equal(upToDate!.header.mode, 'D');
+        assert.equal(upToDate!.header.lastSeq, full!.header.lastSeq);
+        assert.notEqual(upToDate!.file, full!.file);
+        const d = await applyDownFile(b.p, upToDate!.path, { clock, ownRegion: '610200' });
+        assert.equal(d.outcome, 'applied', reasons(d).join());
       } finally {
         await b.close();
       }

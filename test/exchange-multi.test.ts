@@ -112,8 +112,8 @@ describe('one province and two cities as processes [integration]', () => {
       const dir = tempDir('multi');
       const provDb = `sqlite:${join(dir, 'prov.db')}`;
       const cities = [
-        { region: '610100', code: '61010000-2', hosp: '61010001-7' },
-        { region: '610200', code: '61020000-3', hosp: '61020001-1' },
+        { region: '610100', code: '61010000-9', hosp: '61010001-7' },
+        { region: '610200', code: '61020000-X', hosp: '61020001-8' },
       ];
       const atProvince = cities.map((c) => addInstitution(provDb, c.code, 'city', c.region));
       const provinceUrl = await start(

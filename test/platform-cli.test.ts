@@ -288,7 +288,7 @@ test('institution and user administration is audited as the account running rhc;
     'institution',
     'add',
     '--code',
-    '61010000-2',
+    '61010000-9',
     '--name',
     '西安',
     '--role',
@@ -304,7 +304,7 @@ test('institution and user administration is audited as the account running rhc;
     'user',
     'add',
     '--code',
-    '61010000-2',
+    '61010000-9',
     '--user',
     'clerk',
     '--role',
@@ -318,7 +318,7 @@ test('institution and user administration is audited as the account running rhc;
     'user',
     'set',
     '--code',
-    '61010000-2',
+    '61010000-9',
     '--user',
     'clerk',
     '--role',
@@ -327,9 +327,9 @@ test('institution and user administration is audited as the account running rhc;
     '--db',
     url,
   );
-  await run('institution', 'disable', '--code', '61010000-2', '--db', url);
+  await run('institution', 'disable', '--code', '61010000-9', '--db', url);
   await assert.rejects(
-    run('institution', 'user', 'set', '--code', '61010000-2', '--user', 'nobody', '--disable', '--db', url),
+    run('institution', 'user', 'set', '--code', '61010000-9', '--user', 'nobody', '--disable', '--db', url),
   );
   const all = JSON.parse(await run('audit', 'list', '--db', url, '--json'));
   assert.deepEqual(

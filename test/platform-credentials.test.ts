@@ -61,23 +61,23 @@ describeOnTargets('credentials and sessions', (target) => {
   });
 
   test('a password reset and a user disable revoke the user’s tokens at once', async () => {
-    const u = await f.svc.registry.addUser('61010000-2', { userName: 'clerk1', role: 'operator' });
+    const u = await f.svc.registry.addUser('61010000-9', { userName: 'clerk1', role: 'operator' });
     const who = { ...f.creds.city!, userName: 'clerk1', password: u.password };
     const before = await signIn(who);
-    const { password } = await f.svc.registry.updateUser('61010000-2', 'clerk1', { newPassword: true });
+    const { password } = await f.svc.registry.updateUser('61010000-9', 'clerk1', { newPassword: true });
     assert.equal((await stats(before.token)).statusCode, 401);
     const again = await signIn({ ...who, password: password! });
     assert.equal((await stats(again.token)).statusCode, 200);
-    await f.svc.registry.updateUser('61010000-2', 'clerk1', { enabled: false });
-    await f.svc.registry.updateUser('61010000-2', 'clerk1', { enabled: true });
+    await f.svc.registry.updateUser('61010000-9', 'clerk1', { enabled: false });
+    await f.svc.registry.updateUser('61010000-9', 'clerk1', { enabled: true });
     assert.equal((await stats(again.token)).statusCode, 401, 're-enabling does not revive old tokens');
   });
 
   test('disabling an institution revokes its tokens for good', async () => {
     const t = await signIn(f.creds.cityB!);
-    await f.svc.registry.setEnabled('61020000-3', false);
+    await f.svc.registry.setEnabled('61020000-X', false);
     assert.equal((await stats(t.token)).statusCode, 403);
-    await f.svc.registry.setEnabled('61020000-3', true);
+    await f.svc.registry.setEnabled('61020000-X', true);
     assert.equal((await stats(t.token)).statusCode, 401);
   });
 
@@ -247,7 +247,7 @@ describeOnTargets('credentials and sessions', (target) => {
   });
 
   test('rows stored before migration 008 (plain SM3) are sealed when the registry opens', async () => {
-    await f.svc.registry.addUser('61010000-2', { userName: 'legacy1', role: 'query' });
+    await f.svc.registry.addUser('61010000-9', { userName: 'legacy1', role: 'query' });
     await f.p.db
       .updateTable('institution_users')
       .set({ pwd_sm3: sm3Hex('old-password'), pwd_sealed: null, pwd_verifier: null })

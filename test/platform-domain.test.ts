@@ -68,7 +68,7 @@ describeOnTargets('platform domain', (target) => {
       cardNo: id,
       chipSerial: 'A1B2C3D4E5',
       opTime: '20260601100500',
-      opOrgCode: '61010000-2',
+      opOrgCode: '61010000-9',
       operator: 'op1',
     };
     const lost = await f.svc.syncStatus(city, {
@@ -172,7 +172,7 @@ describeOnTargets('platform domain', (target) => {
       newValidUntil: '20360601',
       reasonCode: '02',
       opTime: '20260601110000',
-      opOrgCode: '61010000-2',
+      opOrgCode: '61010000-9',
       operator: 'op1',
       serialNo: 'r-2',
     });
@@ -264,7 +264,7 @@ describeOnTargets('platform domain', (target) => {
         newStatus: '40',
         reasonCode: '02',
         opTime: '20260601100000',
-        opOrgCode: '61020000-3',
+        opOrgCode: '61020000-X',
         operator: 'o',
         serialNo: 'x-4',
       }),
@@ -281,6 +281,13 @@ describeOnTargets('platform domain', (target) => {
     await rejects(
       f.svc.verifyId(hospital, { idType: '01', idNo: '11010519491231002x', name: '张三' }),
       '2002',
+    );
+    // a wrong length is a length code, not a check digit (issue 13 §7); 15-digit numbers: the one rule
+    await rejects(f.svc.verifyId(hospital, { idType: '01', idNo: '110', name: '张三' }), '2006', 'idNo');
+    await rejects(
+      f.svc.verifyId(hospital, { idType: '01', idNo: '610102900101123', name: '张三' }),
+      '2006',
+      'idNo',
     );
     await rejects(
       f.svc.verifyId(hospital, { idType: '01', idNo: '11010519491231002X', name: '张三', sex: '1' }),
@@ -349,7 +356,7 @@ describeOnTargets('platform domain', (target) => {
       cardNo: id,
       chipSerial: 'A1B2C3D4E5',
       opTime: '20260601130000',
-      opOrgCode: '61010000-2',
+      opOrgCode: '61010000-9',
       operator: 'o',
     };
     await f.svc.syncStatus(city, {
@@ -389,7 +396,7 @@ describeOnTargets('platform domain', (target) => {
     const mine = await f.svc.statistics(hospital, { action: 'query', opTypes: ['12'], groupBy: ['org'] });
     assert.equal(mine.rows.length, 1);
     assert.equal(mine.rows[0]!.orgCode, '45075129-0');
-    await rejects(f.svc.statistics(hospital, { action: 'query', orgCode: '61010000-2' }), '1011', 'orgCode');
+    await rejects(f.svc.statistics(hospital, { action: 'query', orgCode: '61010000-9' }), '1011', 'orgCode');
     await rejects(f.svc.statistics(cityB, { action: 'query', regionCode: '6101' }), '1011', 'regionCode');
   });
 

@@ -172,7 +172,10 @@ describeOnTargets('envelope bindings', (target) => {
       header: header('RHC_C0003', 'i-3', token),
       body: body({ cardNo: id, chipSerial: 'GATE000072' }),
     });
-    assert.match(r4.return, /<valid>false<\/valid><resultCode>3004<\/resultCode>/);
+    // One resultCode per answer, the real one (issue 13 §7: it was 0000 in the envelope, 3004 in the body).
+    assert.match(r4.return, /^<response><resultCode>3004<\/resultCode><result>success<\/result><desc\/>/);
+    assert.equal(r4.return.match(/<resultCode>/g)?.length, 1, r4.return);
+    assert.match(r4.return, /<valid>false<\/valid>/);
     const [r5] = await client.invokeAsync!({
       header: header('RHC_C0003', 'i-4'),
       body: body({ cardNo: id, chipSerial: 'GATE000072' }),

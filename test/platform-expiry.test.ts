@@ -32,7 +32,7 @@ describeOnTargets('expiry sweep', (target) => {
       newStatus: '50',
       reasonCode: '09',
       opTime: '20260601100000',
-      opOrgCode: '61010000-2',
+      opOrgCode: '61010000-9',
       operator: 'op',
       serialNo: 'exp-freeze',
     });

@@ -42,7 +42,7 @@ test('the city platform server has the same limits', async () => {
     dbUrl: `sqlite:${join(dir, 'city.db')}`,
     region: '610100',
     provinceUrl: 'http://127.0.0.1:9', // nothing there: the round fails, the server keeps serving
-    orgCode: '61010000-2',
+    orgCode: '61010000-9',
     userName: 'city',
     password: 'unused',
     dir,

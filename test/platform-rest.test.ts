@@ -69,6 +69,14 @@ describeOnTargets('REST', (target) => {
     assert.equal(v.statusCode, 200, v.body);
     assert.deepEqual([v.json().valid, v.json().holder.name, v.json().resultCode], [true, '赵堃', '0000']);
     assert.equal(v.headers['cache-control'], 'no-store', 'an answer with personal data is never cached');
+    // A chip serial typed or scanned in lower case is the same chip (issue 13 §7: it was answered 疑似伪卡).
+    const lower = await post(
+      '/cards/verify',
+      { cardNo: id, chipSerial: 'chip000031', medStepCode: '010101' },
+      'hospital',
+    );
+    assert.equal(lower.statusCode, 200, lower.body);
+    assert.deepEqual([lower.json().valid, lower.json().resultCode], [true, '0000']);
     const sc = await post(
       '/cards/verify',
       { cardNo: id, chipSerial: 'CHIP000031', securityCode: '999' },
@@ -132,7 +140,7 @@ describeOnTargets('REST', (target) => {
         newValidUntil: '20360601',
         reasonCode: '02',
         opTime: '20260601110000',
-        opOrgCode: '61010000-2',
+        opOrgCode: '61010000-9',
         operator: 'op',
         serialNo: 'rest-4',
       },
@@ -173,12 +181,28 @@ describeOnTargets('REST', (target) => {
       '/statistics/card-operations',
       {
         action: 'report',
-        rows: [{ orgCode: '61010001-1', date: '20260531', opType: '12', count: 40 }],
+        rows: [{ orgCode: '61010001-7', date: '20260531', opType: '12', count: 40 }],
         serialNo: 'rest-7',
       },
       'city',
     );
     assert.deepEqual(rep.json(), { rows: [], accepted: 1 });
+    // GB 11714 check characters are verified where an organisation code enters (issue 13 §7)
+    const badOrg = await post(
+      '/statistics/card-operations',
+      {
+        action: 'report',
+        rows: [{ orgCode: '61010001-1', date: '20260531', opType: '12', count: 1 }],
+        serialNo: 'rest-7b',
+      },
+      'city',
+    );
+    assert.deepEqual([badOrg.statusCode, badOrg.json().code], [400, '1002'], badOrg.body);
+    assert.match(badOrg.json().detail, /应为 7/);
+    await assert.rejects(
+      f.svc.registry.add({ code: '61010000-2', name: 'x', role: 'city', regionCode: '610100' }),
+      (e: { code?: string }) => e.code === '1002',
+    );
     const q = await post(
       '/statistics/card-operations',
       { action: 'query', opTypes: ['12'], groupBy: ['op'] },
@@ -190,9 +214,9 @@ describeOnTargets('REST', (target) => {
       { action: 'query', opTypes: ['12'], groupBy: ['op'] },
       'city',
     );
-    // 40 reported by the city + 1 successful verification recorded once the use records are flushed
+    // 40 reported by the city + 2 successful verifications recorded once the use records are flushed
     assert.deepEqual(q.json().rows, [{ opType: '12', count: 40 }]);
-    assert.deepEqual(q2.json().rows, [{ opType: '12', count: 41 }]);
+    assert.deepEqual(q2.json().rows, [{ opType: '12', count: 42 }]);
   });
 
   test('authorisation matrix: no token, forged, expired, wrong role, other institution', async () => {

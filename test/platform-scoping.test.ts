@@ -106,7 +106,7 @@ describeOnTargets('role and region scoping', (target) => {
       newStatus: '60',
       reasonCode: '06',
       opTime: '20260601121000',
-      opOrgCode: '61010000-2',
+      opOrgCode: '61010000-9',
       operator: 'op',
       serialNo: 'sc-3-dead',
     });
@@ -125,7 +125,7 @@ describeOnTargets('role and region scoping', (target) => {
     const own = await f.svc.statistics(who.city!, report('45075129-0', 'r-2'));
     assert.equal((own as { accepted: number }).accepted, 1);
     // an organisation the province does not know counts as the reporter's own
-    const unknown = await f.svc.statistics(who.cityB!, report('12345678-9', 'r-3'));
+    const unknown = await f.svc.statistics(who.cityB!, report('12345678-8', 'r-3'));
     assert.equal((unknown as { accepted: number }).accepted, 1);
   });
 
@@ -155,7 +155,7 @@ describeOnTargets('role and region scoping', (target) => {
       const s = await f.svc.statistics(who.province!, {
         action: 'query',
         opTypes: [opType],
-        orgCode: '61010000-2',
+        orgCode: '61010000-9',
       });
       return s.rows[0]?.count ?? 0;
     };
@@ -168,7 +168,7 @@ describeOnTargets('role and region scoping', (target) => {
       reasonCode: '04',
       newValidUntil: '20360601',
       opTime: '20260601140000',
-      opOrgCode: '61010000-2',
+      opOrgCode: '61010000-9',
       operator: 'op',
       serialNo: 'sc-5-r',
     });

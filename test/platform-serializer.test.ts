@@ -75,7 +75,7 @@ describe('production serializer = zod-checked serializer', () => {
         newValidUntil: '20360601',
         reasonCode: '02',
         opTime: '20260601110000',
-        opOrgCode: '61010000-2',
+        opOrgCode: '61010000-9',
         operator: 'op',
         serialNo: 'ser-3',
       },

@@ -29,7 +29,7 @@ test('a zeep client generated from the served WSDL authenticates, verifies and r
   const run = await startProvince({ dbUrl: `sqlite:${join(dir, 'p.db')}`, port: 0, expiryIntervalMs: 0 });
   try {
     await run.svc.registry.add(
-      { code: '61010000-2', name: '西安市卡管平台', role: 'city', regionCode: '610100' },
+      { code: '61010000-9', name: '西安市卡管平台', role: 'city', regionCode: '610100' },
       'zeep-secret',
     );
     const id = idNumber('610102', '19880808', 71);
@@ -37,7 +37,7 @@ test('a zeep client generated from the served WSDL authenticates, verifies and r
     const { token } = await run.svc.authenticate(
       authRequest(
         {
-          code: '61010000-2',
+          code: '61010000-9',
           name: '',
           role: 'city',
           regionCode: '610100',
@@ -57,7 +57,7 @@ test('a zeep client generated from the served WSDL authenticates, verifies and r
       [
         'test/fixtures/soap_zeep_client.py',
         `${run.baseUrl}/soap/rhc?wsdl`,
-        '61010000-2',
+        '61010000-9',
         'admin',
         'zeep-secret',
         id,

@@ -93,7 +93,7 @@ describeOnTargets('SOAP', (target) => {
       newValidUntil: '20360601',
       reasonCode: '02',
       opTime: '20260601110000',
-      opOrgCode: '61010000-2',
+      opOrgCode: '61010000-9',
       operator: 'op',
       serialNo: 'soap-3',
     });
@@ -165,7 +165,7 @@ describeOnTargets('SOAP', (target) => {
       newStatus: '50',
       reasonCode: '09',
       opTime: '20260601120000',
-      opOrgCode: '61010000-2',
+      opOrgCode: '61010000-9',
       operator: 'op',
       serialNo: 'soap-8',
     };

@@ -46,7 +46,7 @@ describeOnTargets('institution users and roles', (target) => {
   });
 
   test('a query user verifies cards but may not change them; allowedCodes say so', async () => {
-    const u = await f.svc.registry.addUser('61010000-2', { userName: 'doctor1', role: 'query' });
+    const u = await f.svc.registry.addUser('61010000-9', { userName: 'doctor1', role: 'query' });
     assert.match(u.password, /^[0-9a-f]{24}$/);
     const s = await signIn(asUser('doctor1', u.password));
     assert.deepEqual(s.allowedCodes, ['RHC_C0001', 'RHC_C0002', 'RHC_C0003', 'RHC_C0007', 'RHC_C0008']);
@@ -62,7 +62,7 @@ describeOnTargets('institution users and roles', (target) => {
         newStatus: '40',
         reasonCode: '01',
         opTime: '20260601100000',
-        opOrgCode: '61010000-2',
+        opOrgCode: '61010000-9',
         operator: 'doctor1',
         serialNo: 'users-2',
       },
@@ -74,7 +74,7 @@ describeOnTargets('institution users and roles', (target) => {
   });
 
   test('an auditor sees statistics only', async () => {
-    const u = await f.svc.registry.addUser('61010000-2', { userName: 'audit1', role: 'auditor' });
+    const u = await f.svc.registry.addUser('61010000-9', { userName: 'audit1', role: 'auditor' });
     const s = await signIn(asUser('audit1', u.password));
     assert.deepEqual(s.allowedCodes, ['RHC_C0001', 'RHC_C0008']);
     const st = await post('/statistics/card-operations', { action: 'query' }, s.token);
@@ -84,22 +84,22 @@ describeOnTargets('institution users and roles', (target) => {
   });
 
   test('disabling a user stops its token at once; a role change applies to the next call', async () => {
-    const u = await f.svc.registry.addUser('61010000-2', { userName: 'window1', role: 'operator' });
+    const u = await f.svc.registry.addUser('61010000-9', { userName: 'window1', role: 'operator' });
     const s = await signIn(asUser('window1', u.password));
     const body = { action: 'query' };
     assert.equal((await post('/statistics/card-operations', body, s.token)).statusCode, 200);
-    await f.svc.registry.updateUser('61010000-2', 'window1', { role: 'auditor' });
+    await f.svc.registry.updateUser('61010000-9', 'window1', { role: 'auditor' });
     const v = await post('/cards/verify', { cardNo: id, chipSerial: 'CHIP000041' }, s.token);
     assert.equal(v.json().code, '1011', 'the demoted user may no longer verify');
-    await f.svc.registry.updateUser('61010000-2', 'window1', { enabled: false });
+    await f.svc.registry.updateUser('61010000-9', 'window1', { enabled: false });
     const refused = await post('/statistics/card-operations', body, s.token);
     assert.equal(refused.statusCode, 401, refused.body);
     assert.equal(refused.json().code, '1006');
     f.clock.advance(1);
     const again = await post('/auth/token', authRequest(asUser('window1', u.password), f.clock));
     assert.equal(again.json().code, '1005', 'a disabled user cannot sign in');
-    await f.svc.registry.updateUser('61010000-2', 'window1', { enabled: true });
-    const np = await f.svc.registry.updateUser('61010000-2', 'window1', { newPassword: true });
+    await f.svc.registry.updateUser('61010000-9', 'window1', { enabled: true });
+    const np = await f.svc.registry.updateUser('61010000-9', 'window1', { newPassword: true });
     assert.ok(np.password && np.password !== u.password);
     f.clock.advance(1);
     const old = await post('/auth/token', authRequest(asUser('window1', u.password), f.clock));
@@ -109,11 +109,11 @@ describeOnTargets('institution users and roles', (target) => {
 
   test('user names are unique per institution and roles are checked', async () => {
     await assert.rejects(
-      f.svc.registry.addUser('61010000-2', { userName: 'doctor1', role: 'query' }),
+      f.svc.registry.addUser('61010000-9', { userName: 'doctor1', role: 'query' }),
       /already exists/,
     );
     await assert.rejects(
-      f.svc.registry.addUser('61010000-2', { userName: 'x', role: 'boss' as never }),
+      f.svc.registry.addUser('61010000-9', { userName: 'x', role: 'boss' as never }),
       (e: Error & { code?: string }) => e.code === '1002',
     );
     // institution names follow the one text rule (they are answered by RHC_C0001 and shown on consoles)
@@ -127,8 +127,8 @@ describeOnTargets('institution users and roles', (target) => {
       (e: Error & { code?: string }) => e.code === '1004',
     );
     // the same user name in another institution is another user
-    await f.svc.registry.addUser('61020000-3', { userName: 'doctor1', role: 'operator' });
-    const rows = await f.svc.registry.listUsers('61010000-2');
+    await f.svc.registry.addUser('61020000-X', { userName: 'doctor1', role: 'operator' });
+    const rows = await f.svc.registry.listUsers('61010000-9');
     assert.deepEqual(
       rows.map((r) => [r.user_name, r.role]),
       [
@@ -158,7 +158,7 @@ test('rhc institution user add | list | set', () => {
   try {
     execFileSync(
       process.execPath,
-      ['bin/rhc.mjs', 'institution', 'add', '--code', 'H-1', '--name', '医院', '--role', 'hospital'],
+      ['bin/rhc.mjs', 'institution', 'add', '--code', '45075131-1', '--name', '医院', '--role', 'hospital'],
       { env: { ...process.env, RHC_DATABASE_URL: db }, encoding: 'utf8' },
     );
     const add = rhc(
@@ -166,7 +166,7 @@ test('rhc institution user add | list | set', () => {
       'user',
       'add',
       '--code',
-      'H-1',
+      '45075131-1',
       '--user',
       'doc',
       '--role',
@@ -177,7 +177,7 @@ test('rhc institution user add | list | set', () => {
     const cred = JSON.parse(add.stdout);
     assert.equal(cred.role, 'query');
     assert.match(cred.password, /^[0-9a-f]{24}$/);
-    const list = rhc('institution', 'user', 'list', '--code', 'H-1', '--json');
+    const list = rhc('institution', 'user', 'list', '--code', '45075131-1', '--json');
     const users = JSON.parse(list.stdout) as { user_name: string; allowedCodes: string[] }[];
     assert.deepEqual(users.find((u) => u.user_name === 'doc')!.allowedCodes, [
       'RHC_C0001',
@@ -186,11 +186,21 @@ test('rhc institution user add | list | set', () => {
       'RHC_C0007',
       'RHC_C0008',
     ]);
-    const set = rhc('institution', 'user', 'set', '--code', 'H-1', '--user', 'doc', '--disable');
+    const set = rhc('institution', 'user', 'set', '--code', '45075131-1', '--user', 'doc', '--disable');
     assert.equal(set.status, 0, set.stderr);
-    const after = JSON.parse(rhc('institution', 'user', 'list', '--code', 'H-1', '--json').stdout);
+    const after = JSON.parse(rhc('institution', 'user', 'list', '--code', '45075131-1', '--json').stdout);
     assert.equal(after.find((u: { user_name: string }) => u.user_name === 'doc').enabled, 0);
-    const badRole = rhc('institution', 'user', 'add', '--code', 'H-1', '--user', 'x', '--role', 'boss');
+    const badRole = rhc(
+      'institution',
+      'user',
+      'add',
+      '--code',
+      '45075131-1',
+      '--user',
+      'x',
+      '--role',
+      'boss',
+    );
     assert.equal(badRole.status, 2);
     assert.match(badRole.stderr, /--role must be one of/);
     const noInst = rhc('institution', 'user', 'add', '--code', 'NOPE', '--user', 'x');

@@ -115,8 +115,8 @@ describe('console: sign-in from the browser module', () => {
     };
     // the workstation clock is 2 hours fast: the platform's Date header wins
     const api = createApi({ fetchFn, storage, now: () => new Date('2026-06-01T04:00:00.400Z') });
-    await api.signIn({ orgCode: '61000000-1', userName: 'admin', password: 'pw-secret', termId: 'T1' });
-    await api.signIn({ orgCode: '61000000-1', userName: 'admin', password: 'pw-secret', termId: 'T1' });
+    await api.signIn({ orgCode: '61000000-8', userName: 'admin', password: 'pw-secret', termId: 'T1' });
+    await api.signIn({ orgCode: '61000000-8', userName: 'admin', password: 'pw-secret', termId: 'T1' });
     assert.deepEqual(
       sent.map((b) => b.msgCreateTime),
       ['20260601100000', '20260601100001'],

@@ -106,7 +106,7 @@ export function recordFor(r: Rng, layout: RecordLayout, signed: boolean): Record
 export function minimalOutpatientValues(): Record<string, string> {
   return {
     institutionName: '西安市第一医院',
-    institutionOrgCode: '12345678-9',
+    institutionOrgCode: '12345678-8',
     visitDateTime: '20240315093000',
     outpatientNumber: 'MZ0001',
     departmentName: '内科',

@@ -40,6 +40,18 @@ describe('rhc id check', { concurrency: 2 }, () => {
     assert.match(r.stdout, /ID_CHECK_DIGIT/);
   });
 
+  it('15-digit and 3-character numbers: invalid with a length code, the 18-digit number offered', async () => {
+    const r = await rhc('id', 'check', '610102900101123', '--reveal');
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stdout, /无效 invalid/);
+    assert.match(r.stdout, /ID_FIRST_GENERATION/);
+    assert.match(r.stdout, /610102199001011231/);
+    const short = await rhc('id', 'check', '110');
+    assert.equal(short.code, 1, short.stderr);
+    assert.match(short.stdout, /ID_LENGTH/);
+    assert.doesNotMatch(short.stdout, /ID_CHECK_DIGIT/);
+  });
+
   it('--json prints the IdCheckResult; --today decides "future"', async () => {
     const r = await rhc('id', 'check', '110105202501010011', '--json', '--today', '20241231');
     assert.equal(r.code, 1, r.stderr);

@@ -168,15 +168,17 @@ describe('validateIdNumber', () => {
     assert.match(r.errors.find((e) => e.code === 'ID_CHECK_DIGIT')!.en, /expected 0/);
   });
 
-  it('upgrades valid 15-digit numbers', () => {
+  it('refuses 15-digit numbers, naming the 18-digit number to use (the one rule, issue 13 §7)', () => {
     const r = validateIdNumber('610102900101123', { today: TODAY });
-    assert.equal(r.valid, true);
+    assert.equal(r.valid, false);
+    assert.deepEqual(codes(r.errors), ['ID_FIRST_GENERATION']);
+    assert.equal(r.normalized, '610102199001011231', 'the number to use instead');
     assert.equal(r.upgradedFrom15, true);
     assert.equal(r.normalized, '610102199001011231');
     assert.equal(r.birthDate, '19900101');
     assert.equal(r.sex, '1');
     const badDate = validateIdNumber('610102900230123', { today: TODAY });
-    assert.deepEqual(codes(badDate.errors), ['ID_BIRTH_DATE_INVALID']);
+    assert.deepEqual(codes(badDate.errors), ['ID_BIRTH_DATE_INVALID', 'ID_FIRST_GENERATION']);
   });
 
   it('accepts residence-permit address codes of Hong Kong, Macao and Taiwan residents', () => {

@@ -12,7 +12,7 @@ export interface IdCheckResult {
   /** No errors (warnings allowed). */
   valid: boolean;
   input: string;
-  /** 18 characters, upper-case X; a 15-digit input is upgraded. */
+  /** 18 characters, upper-case X; for a (refused) 15-digit input, the 18-digit number to use instead. */
   normalized?: string;
   upgradedFrom15?: boolean;
   /** 'YYYYMMDD' */
@@ -219,8 +219,18 @@ export function validateIdNumber(input: string, opts: { today?: Date } = {}): Id
 
   if (is15) {
     if (digitsOnly(id)) {
+      // THE rule for 15-digit numbers (CLI, card and platform alike): refused; `normalized` is the 18-digit
+      // number to use instead (not in the message: messages reach logs, ID numbers must not). First-generation ID cards ceased to be valid on 2013-01-01, the card number is the
+      // 18-character ID number, and accepting both forms would register one person under two numbers.
       result.normalized = upgradeIdNumber15(id);
       result.upgradedFrom15 = true;
+      errors.push(
+        issue(
+          'ID_FIRST_GENERATION',
+          '15位第一代身份证号码已停止使用，请使用对应的18位号码',
+          '15-digit first-generation ID numbers are no longer accepted: use the 18-digit number',
+        ),
+      );
     }
   } else if (digitsOnly(id.slice(0, 17)) && /^[\dXx]$/.test(id[17])) {
     const expected = computeCheckDigit(id.slice(0, 17));

@@ -26,6 +26,7 @@ export { maskIdNumber, maskName } from './masking.ts';
 export {
   checkOrgCode,
   gb11714CheckChar,
+  gb11714Code,
   gb32100CheckChar,
   type OrgCodeCheck,
   type OrgCodeKind,

@@ -1,4 +1,4 @@
-// Organisation codes: GB 11714-1997 组织机构代码 (8 characters + check character, written `12345678-9`) and
+// Organisation codes: GB 11714-1997 组织机构代码 (8 characters + check character, written `12345678-8`) and
 // GB 32100-2015 统一社会信用代码 (18 characters, positions 9–17 an embedded GB 11714 code). The check
 // characters are public formulas; the platform refuses a code whose check character is wrong.
 
@@ -9,7 +9,7 @@ const GB32100_CHARS = '0123456789ABCDEFGHJKLMNPQRTUWXY';
 export type OrgCodeKind = 'gb11714' | 'gb32100';
 
 export type OrgCodeCheck =
-  | { valid: true; kind: OrgCodeKind; /** the GB 11714 code, `12345678-9` form */ organisationCode: string }
+  | { valid: true; kind: OrgCodeKind; /** the GB 11714 code, `12345678-8` form */ organisationCode: string }
   | { valid: false; kind?: OrgCodeKind; zh: string; en: string };
 
 /** GB 11714 check character over the 8-character body (digits, A=10 … Z=35): 11 − Σ mod 11; 10 → X, 11 → 0. */
@@ -20,6 +20,11 @@ export function gb11714CheckChar(body: string): string {
   for (let i = 0; i < 8; i++) sum += parseInt(body[i]!, 36) * GB11714_WEIGHTS[i]!;
   const c = 11 - (sum % 11);
   return c === 10 ? 'X' : c === 11 ? '0' : String(c);
+}
+
+/** The GB 11714 code `body-check` of an 8-character body (for demo data, fixtures and generators). */
+export function gb11714Code(body: string): string {
+  return `${body}-${gb11714CheckChar(body)}`;
 }
 
 /** GB 32100 check character over the first 17 characters: weights 3^i mod 31, 31 − Σ mod 31 (31 → 0). */
@@ -45,8 +50,8 @@ function checkGb11714(code: string): OrgCodeCheck {
   if (!m) {
     return refusal(
       'gb11714',
-      '组织机构代码应为8位数字或大写字母加1位校验码（如 12345678-9）',
-      'a GB 11714 code is 8 digits or upper-case letters and a check character (12345678-9)',
+      '组织机构代码应为8位数字或大写字母加1位校验码（如 12345678-8）',
+      'a GB 11714 code is 8 digits or upper-case letters and a check character (12345678-8)',
     );
   }
   const expected = gb11714CheckChar(m[1]!);
@@ -87,14 +92,14 @@ function checkGb32100(code: string): OrgCodeCheck {
   return { valid: true, kind: 'gb32100', organisationCode: embedded.organisationCode };
 }
 
-/** Checks a GB 11714 (`12345678-9` or `123456789`) or GB 32100 (18 characters) organisation code. */
+/** Checks a GB 11714 (`12345678-8` or `123456789`) or GB 32100 (18 characters) organisation code. */
 export function checkOrgCode(input: string): OrgCodeCheck {
   const code = input.trim();
   if (code.length === 18) return checkGb32100(code);
   if (code.length === 9 || code.length === 10) return checkGb11714(code);
   return refusal(
     undefined,
-    `机构代码长度应为10位（12345678-9）或18位（统一社会信用代码），实际 ${code.length} 位`,
-    `an organisation code has 10 characters (12345678-9) or 18 (unified social credit code), got ${code.length}`,
+    `机构代码长度应为10位（12345678-8）或18位（统一社会信用代码），实际 ${code.length} 位`,
+    `an organisation code has 10 characters (12345678-8) or 18 (unified social credit code), got ${code.length}`,
   );
 }

@@ -2,7 +2,7 @@
 // binding, types the service layer, and generates the OpenAPI document and the WSDL/XSD.
 // Field names and widths follow §4.1 (an18 = up to 18 alphanumerics, …).
 import { z } from 'zod';
-import { checkTextValue, describeTextProblem } from '../codes/index.ts';
+import { checkOrgCode, checkTextValue, describeTextProblem } from '../codes/index.ts';
 
 const an = (max: number) =>
   z
@@ -29,7 +29,10 @@ export const wireDate = digits(8).describe('yyyyMMdd');
 export const wireTime = digits(14).describe('yyyyMMddHHmmss (China time)');
 export const cardNo = an(18).describe('卡号 = ID number of the holder (an18)');
 export const idNo = an(18).describe('证件号码 (an18); GB 11643 checked for idType 01');
-export const chipSerial = an(10).describe('芯片序列号 (an10)');
+/** Upper-cased at the boundary: a serial typed or scanned in lower case is the same chip (hex case). */
+export const chipSerial = an(10)
+  .toUpperCase()
+  .describe('芯片序列号 (an10, case-insensitive, answered upper case)');
 export const statusCode = digits(2).describe('card status (§5.2)');
 export const reasonCode = digits(2).describe('reason code (§5.2)');
 export const serialNo = z
@@ -38,19 +41,31 @@ export const serialNo = z
   .min(1)
   .max(32)
   .describe('client request id, unique per institution (idempotency key)');
-const orgCode = z
+const orgCodeText = z
   .string()
   .regex(/^[0-9A-Za-z-]+$/)
   .min(1)
-  .max(22)
-  .describe('organisation code (GB 11714 `12345678-9`, USCC or 22-digit issuer code)');
+  .max(22);
+/** An organisation code entering the platform: GB 11714 / GB 32100 with a correct check character. */
+const orgCode = orgCodeText
+  .refine((v) => checkOrgCode(v).valid, {
+    error: (iss) => {
+      const r = checkOrgCode(String(iss.input));
+      return r.valid ? 'invalid organisation code' : `${r.zh} / ${r.en}`;
+    },
+  })
+  .describe('organisation code (GB 11714 `12345678-8` or GB 32100 USCC), check character verified');
+/** The caller's own code at sign-in: a look-up key (an unknown one is 1004), not checked here. */
+const callerOrgCode = orgCodeText.describe('organisation code of the calling institution (GB 11714 or USCC)');
+/** 发卡机构代码 of the card (DDF1/EF05 tag 04): 22 digits, no public check character (spec §4.4). */
+const issuerCode = orgCodeText.describe('发卡机构代码 (22-digit issuer code as on the card)');
 const region6 = digits(6).describe('GB/T 2260 region code');
 const sex = z.enum(['0', '1', '2', '9']).describe('GB/T 2261.1');
 const idType = digits(2).describe('身份证件类别 (CV02.01.101, §10.3)');
 
 // 1 RHC_C0001
 export const AuthenticateRequest = z.strictObject({
-  orgCode,
+  orgCode: callerOrgCode,
   termId: z
     .string()
     .regex(/^[0-9A-Za-z_-]+$/)
@@ -124,7 +139,7 @@ export const VerifyCardRequest = z.strictObject({
     .string()
     .regex(/^[0-9A-Fa-f]{16}$/)
     .optional(),
-  issuerOrgCode: orgCode.optional(),
+  issuerOrgCode: issuerCode.optional(),
   appCityCode: region6.optional(),
   samNo: an(32).optional(),
   deptCode: digits(4).optional(),
@@ -164,7 +179,7 @@ export const IssuanceRequest = z.strictObject({
     cardType: an(1),
     specVersion: an(4),
     issuerOrgName: text(70).min(1),
-    issuerOrgCode: orgCode,
+    issuerOrgCode: issuerCode,
     issueDate: wireDate,
     validUntil: wireDate,
     appCityCode: region6,
@@ -374,7 +389,7 @@ export const UpdateCardRequest = z.strictObject({
       .string()
       .regex(/^[0-9*]{4,32}$/)
       .optional(),
-    issuerOrgCode: orgCode.optional(),
+    issuerOrgCode: issuerCode.optional(),
   }),
   alterNo: serialNo,
   alterTime: wireTime,

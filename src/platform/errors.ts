@@ -181,6 +181,15 @@ export const platformErrors = defineCatalogue(
       'derive sex and birth date from the ID number',
     ],
     [
+      '2006',
+      'ID_LENGTH',
+      400,
+      '身份证号位数错误（应为18位；15位旧号码请换用18位号码）',
+      'ID number length wrong: 18 characters required (a 15-digit number must be sent as its 18-digit form)',
+      '请核对位数；15位旧号码请换用18位号码（rhc id check 可换算） / check the length; for an old 15-digit number use its 18-digit number (rhc id check shows it)',
+      'send the 18-character GB 11643 number; convert a 15-digit number with upgradeIdNumber15 (insert 19, append the check character)',
+    ],
+    [
       '3001',
       'CARD_NOT_FOUND',
       404,

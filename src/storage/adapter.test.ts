@@ -82,7 +82,7 @@ for (const d of dialectCases()) {
 
     it('a named writer lock serialises two writers until the first commits', async (t) => {
       if (!d.fresh) return skipDialect(t, d);
-      assert.deepEqual(Object.keys(LOCKS), ['cards', 'audit']);
+      assert.deepEqual(Object.keys(LOCKS), ['cards', 'audit', 'exchange']);
       const order: string[] = [];
       let release!: () => void;
       const held = new Promise<void>((r) => (release = r));

@@ -8,10 +8,11 @@ export type DialectKind = 'sqlite' | 'postgres';
 /**
  * Named writer locks, each a PostgreSQL transaction-level advisory lock (released at commit or rollback).
  * `cards`: every writer of cards, card holders, the operations log and list changes — list versions stay
- * monotonic; `audit`: the hash chain of the audit log. On SQLite the transaction's own write lock serialises
+ * monotonic; `audit`: the hash chain of the audit log; `exchange`: the per-day file-name counter of the
+ * exchange ledger. On SQLite the transaction's own write lock serialises
  * writers (one connection per process, one writer per file).
  */
-export const LOCKS = { cards: 5150001, audit: 5150002 } as const;
+export const LOCKS = { cards: 5150001, audit: 5150002, exchange: 5150003 } as const;
 export type LockName = keyof typeof LOCKS;
 
 /** Any Kysely database or transaction (the adapters are schema-agnostic). */

@@ -11,6 +11,7 @@ import type { BulkResult } from '../../src/platform/seed/bulk.ts';
 import { openDatabase } from '../../src/platform/storage/db.ts';
 import type { OpenOptions } from '../../src/platform/storage/db.ts';
 import { systemClock, systemRandom } from '../../src/base/runtime.ts';
+import { gb11714Code } from '../../src/codes/index.ts';
 
 export interface PreparedDb {
   /** city 610100 (may issue and change status in 6101xx) and a hospital (verifies cards). */
@@ -29,11 +30,12 @@ export async function prepareDb(
   const p = await openDatabase(dbUrl, o.open ?? {});
   try {
     const reg = await InstitutionRegistry.open(p.db, systemClock, systemRandom);
-    const tag = randomBytes(2).toString('hex').toUpperCase();
+    // a fresh, valid GB 11714 code pair per run (the registry checks the check character)
+    const tag = randomBytes(3).toString('hex').toUpperCase();
     const add = (code: string, role: Role, regionCode: string) =>
       reg.add({ code, name: `loadgen ${role}`, role, regionCode }, `pw-${randomBytes(6).toString('hex')}`);
-    const city = await add(`LGC-${tag}`, 'city', '610100');
-    const hospital = await add(`LGH-${tag}`, 'hospital', '610102');
+    const city = await add(gb11714Code(`C${tag}0`), 'city', '610100');
+    const hospital = await add(gb11714Code(`H${tag}0`), 'hospital', '610102');
     let bulk: BulkResult | undefined;
     if (o.residents && o.residents > 0) {
       const now = new Date();

@@ -16,8 +16,8 @@ import type { PlatformDb } from '../../src/platform/storage/db.ts';
 import { TestClock, authRequest, idNumber, issuanceRequest } from './fixtures.ts';
 import type { DbTarget } from './fixtures.ts';
 
-export const CITY = { institutionCode: '61010000-2', regionCode: '610100' };
-export const CITY_B = { institutionCode: '61020000-3', regionCode: '610200' };
+export const CITY = { institutionCode: '61010000-9', regionCode: '610100' };
+export const CITY_B = { institutionCode: '61020000-X', regionCode: '610200' };
 
 export interface City {
   p: PlatformDb;

@@ -76,11 +76,11 @@ export async function fixture(target: DbTarget): Promise<Fixture> {
   const add = async (key: string, code: string, role: Role, regionCode: string) => {
     creds[key] = await svc.registry.add({ code, name: `${key} 机构`, role, regionCode }, `pw-${key}`);
   };
-  await add('province', '61000000-1', 'province', '610000');
-  await add('city', '61010000-2', 'city', '610100');
-  await add('cityB', '61020000-3', 'city', '610200');
+  await add('province', '61000000-8', 'province', '610000');
+  await add('city', '61010000-9', 'city', '610100');
+  await add('cityB', '61020000-X', 'city', '610200');
   await add('hospital', '45075129-0', 'hospital', '610102');
-  await add('bank', '10000000-9', 'bank', '610000');
+  await add('bank', '10000000-8', 'bank', '610000');
   return {
     p,
     svc,
@@ -132,7 +132,7 @@ export function issuanceRequest(
       idType: '01',
       idNo,
     },
-    issuePoint: '61010000-2',
+    issuePoint: '61010000-9',
     operator: 'op017',
     issueTime: '20260601100000',
     serialNo: serial,

@@ -224,7 +224,7 @@ describe('golden fixed records', () => {
   it('EE inpatient record: key regions at their §5.5 offsets', () => {
     const values: Partial<InpatientRecord> = {
       institutionName: '西安市第一医院',
-      institutionOrgCode: '12345678-9',
+      institutionOrgCode: '12345678-8',
       admissionDate: '20240301',
       admissionCount: '3',
       caseNumber: 'BA2024001',
@@ -246,7 +246,7 @@ describe('golden fixed records', () => {
     assert.equal(rec.length, 1893);
     const at = (off: number, len: number) => hex(rec.subarray(off, off + len));
     assert.equal(at(0, 70), 'CEF7B0B2CAD0B5DAD2BBD2BDD4BA' + z(56));
-    assert.equal(at(70, 10), '31323334353637382D39');
+    assert.equal(at(70, 10), '31323334353637382D38');
     assert.equal(at(80, 4), '20240301');
     assert.equal(at(84, 2), '3FFF');
     assert.equal(at(86, 18), '424132303234303031' + z(9));
@@ -276,7 +276,7 @@ describe('golden fixed records', () => {
   it('ED outpatient record: key regions at their §5.6 offsets, signature items after 3 013', () => {
     const values: Partial<OutpatientRecord> & { signature: string; samCertificate: string } = {
       institutionName: '西安市第一医院',
-      institutionOrgCode: '12345678-9',
+      institutionOrgCode: '12345678-8',
       visitDateTime: '20240315093000',
       outpatientNumber: 'MZ0001',
       departmentName: '普通外科',

@@ -43,6 +43,15 @@ test('newCard rejects bad input with the field named', () => {
     /^CosError: \[453\] .*\(id: /,
   );
   assert.throws(() => newCard({ idNumber: ID, name: 'x', sex: '3', masterKeys }), /sex/);
+  // the number says female (sequence 002): a contradicting sex or birth date is refused (issue 13 §7)
+  assert.throws(() => newCard({ idNumber: ID, name: 'x', sex: '1', masterKeys }), /\(sex: .*contradicts/);
+  assert.throws(
+    () => newCard({ idNumber: ID, name: 'x', birthDate: '19500101', masterKeys }),
+    /\(birth: .*contradicts/,
+  );
+  assert.doesNotThrow(() =>
+    newCard({ idNumber: ID, name: 'x', sex: '2', birthDate: '19491231', masterKeys }),
+  );
   assert.throws(() => newCard({ idNumber: ID, name: ' ', masterKeys }), /name/);
   assert.throws(() => newCard({ idNumber: ID, name: 'x', cityCode: '61', masterKeys }), /city/);
 });

@@ -46,8 +46,21 @@ export function newCard(opts: NewCardOptions): { state: CardState; contents: Car
     );
   const sex = opts.sex ?? id.sex ?? '';
   if (!/^[0129]$/.test(sex)) throw new CosError('CARD_ISSUE_INPUT', 'sex', '性别应为 0/1/2/9 (GB/T 2261.1)');
+  // 男/女 must agree with the number's sequence parity (0 未知 / 9 未说明 stay allowed), as the platform's 2005
+  if ((sex === '1' || sex === '2') && id.sex && sex !== id.sex)
+    throw new CosError(
+      'CARD_ISSUE_INPUT',
+      'sex',
+      `性别 ${sex} 与身份证号不符（号码为${id.sex === '1' ? '男' : '女'}，${id.sex}） sex ${sex} contradicts the ID number (${id.sex}); leave --sex out to take it from the number`,
+    );
   const birthDate = opts.birthDate ?? id.birthDate ?? '';
   if (!/^\d{8}$/.test(birthDate)) throw new CosError('CARD_ISSUE_INPUT', 'birth', '出生日期应为 YYYYMMDD');
+  if (id.birthDate && birthDate !== id.birthDate)
+    throw new CosError(
+      'CARD_ISSUE_INPUT',
+      'birth',
+      `出生日期 ${birthDate} 与身份证号不符 birth date ${birthDate} contradicts the ID number; leave --birth out to take it from the number`,
+    );
   const cityCode = opts.cityCode ?? '610100';
   if (!/^\d{6}$/.test(cityCode))
     throw new CosError('CARD_ISSUE_INPUT', 'city', '应用城市代码应为 6 位数字 (GB/T 2260)');

@@ -188,7 +188,11 @@ export function soapInvokeHandler(svc: PlatformService, clock: Clock) {
       const run = () => svc.dispatch(def.code, caller, input, { source });
       const digest = sm3Hex(headerXml.replace(/<token>[^<]*<\/token>/, '') + bodyXml).toUpperCase();
       const out = await svc.onceByMessage(caller, def.code, { guid: msgGuid, digest }, run);
-      return `<response><resultCode>0000</resultCode><result>success</result><desc/>${toXml(out, schemas.res, '')}</response>`;
+      // A body that carries its own resultCode (C0002 name mismatch, C0003 card not usable, C0007 full
+      // list) answers with that code in the envelope and not again in the body: one resultCode per answer.
+      const { resultCode, ...rest } = out as Record<string, unknown>;
+      const result = typeof resultCode === 'string' ? resultCode : '0000';
+      return `<response><resultCode>${result}</resultCode><result>success</result><desc/>${toXml(rest, schemas.res, '')}</response>`;
     } catch (err) {
       const p = toProblem(err);
       if (p.internal) console.error('rhc: internal error in invoke', p.internal);

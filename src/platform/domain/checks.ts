@@ -27,6 +27,8 @@ export function checkRegion(caller: Caller, region: string): void {
     });
 }
 
+const ID_ERRORS = { '2001': 'ID_CHECK_DIGIT', '2002': 'ID_LOWERCASE_X', '2006': 'ID_LENGTH' } as const;
+
 /** For a citizen ID (type 01): GB 11643 check digit, and sex / birth date agreeing with the number. */
 export function checkHolderId(
   clock: Clock,
@@ -36,7 +38,7 @@ export function checkHolderId(
   if (f.idType !== '01') return;
   const c = checkIdNumber(f.idNo, clock.now());
   if (!c.valid)
-    throw new RhcError(c.errorCode === '2002' ? 'ID_LOWERCASE_X' : 'ID_CHECK_DIGIT', {
+    throw new RhcError(ID_ERRORS[c.errorCode ?? '2001'], {
       field,
       detail: c.reason,
     });

@@ -2,6 +2,7 @@
 // two down files of the province (SHMD, SBMD). Streaming by keyset pages (constant memory), one read
 // transaction per file so the declared record count and the records agree; the data file is written as
 // `.part`, renamed, then the `.ok` companion is written last (§6.2).
+import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -20,7 +21,7 @@ import {
   residentsSource,
 } from './export-sources.ts';
 import type { Db, Keyed, Row, Source } from './export-sources.ts';
-import { lastSeq, nextFileSeq, recordFile, xdb } from './file-ledger.ts';
+import { downFileSeq, lastSeq, nextFileSeq, recordFile, xdb } from './file-ledger.ts';
 import { ExchangeWriter, fileName, okFileContent } from './format.ts';
 import type { Encoding, Header } from './format.ts';
 import { heldKeys, hold, holdHint, release, writeHeldReport } from './held.ts';
@@ -102,7 +103,7 @@ export async function exportFile(p: PlatformDb, o: ExportOptions): Promise<Expor
   const spec = TYPES[o.type];
   const now = o.clock.now();
   const date = toWireDate(now);
-  return p.db.transaction().execute(async (trx) => {
+  const written = await p.db.transaction().execute(async (trx) => {
     let mode = o.mode ?? (spec.modes.includes('D') ? 'D' : 'F');
     if (!spec.modes.includes(mode)) throw new Error(`${o.type} files are ${spec.modes.join('/')} only`);
     const head = Math.min(await headSeq(trx, spec.source), o.bounds?.[spec.source] ?? Infinity);
@@ -143,9 +144,11 @@ export async function exportFile(p: PlatformDb, o: ExportOptions): Promise<Expor
         source = listDeltaSource(list, since, head, false);
       } else source = listFullSource(list, '', 'list');
     }
-    const seq =
-      spec.direction === 'up' ? await nextFileSeq(xdb(trx), 'out', o.type, o.region, date) : (head % 999) + 1;
-    const file = fileName({ type: o.type, region: o.region, date, seq });
+    // an up file's seq3 is the next of its chain; a down file is named once its digest is known (below)
+    const seq = spec.direction === 'up' ? await nextFileSeq(xdb(trx), 'out', o.type, o.region, date) : 0;
+    const file = seq
+      ? fileName({ type: o.type, region: o.region, date, seq })
+      : `${o.type}_${o.region}_${date}.${randomUUID()}.txt`;
     const header = (recordCount: number): Omit<Header, 'formatVersion'> => ({
       type: o.type,
       region: o.region,
@@ -160,7 +163,8 @@ export async function exportFile(p: PlatformDb, o: ExportOptions): Promise<Expor
     });
     await mkdir(o.outDir, { recursive: true, mode: 0o700 });
     const path = join(o.outDir, file);
-    const w = await writeHolding(trx, source, { ...o, file, path, now, header });
+    const w = await writeHolding(trx, source, { ...o, file, path, now, header, publish: seq > 0 });
+    if (!seq) return { ...w, file, final: path, listVersion };
     if (o.record !== false)
       await recordFile(xdb(trx), {
         direction: 'out',
@@ -173,16 +177,49 @@ export async function exportFile(p: PlatformDb, o: ExportOptions): Promise<Expor
         status: 'written',
         at: now.toISOString(),
       });
-    return {
-      file,
-      path,
-      header: w.header,
-      records: w.end.records,
-      bytes: w.end.bytes,
-      digest: w.end.digest,
-      held: w.held.length,
-    };
+    return { ...w, file, final: path, listVersion };
   });
+  if (!written) return undefined;
+  let { file, final: path } = written;
+  if (!written.published) {
+    const seq = await downFileSeq(p, {
+      direction: 'out',
+      file: '',
+      identity: { type: o.type, region: o.region, date, seq: 0 },
+      header: written.header,
+      digest: written.end.digest,
+      listVersion: written.listVersion || null,
+      peer: o.peer ?? 'city',
+      status: 'written',
+      at: now.toISOString(),
+    });
+    file = fileName({ type: o.type, region: o.region, date, seq });
+    path = join(o.outDir, file);
+    await publish(o.outDir, written.path, file, written.end, written.held);
+  }
+  const { header, end } = written;
+  return {
+    file,
+    path,
+    header,
+    records: end.records,
+    bytes: end.bytes,
+    digest: end.digest,
+    held: written.held.length,
+  };
+}
+
+/** `.part` → the data file, then the `.ok` companion (§6.2), and the `.held` report when records were held. */
+async function publish(
+  dir: string,
+  from: string,
+  file: string,
+  end: { bytes: number; fileDigest: string },
+  held: HeldRecord[],
+): Promise<void> {
+  await rename(from, join(dir, file));
+  await writeFile(join(dir, file.replace(/\.txt$/, '.ok')), okFileContent(file, end.bytes, end.fileDigest));
+  if (held.length > 0) await writeHeldReport(join(dir, file.replace(/\.txt$/, '.held')), file, held);
 }
 
 /**
@@ -199,6 +236,8 @@ async function writeHolding(
     path: string;
     now: Date;
     header: (recordCount: number) => Omit<Header, 'formatVersion'>;
+    /** false: leave the written file at `${path}.part` for the caller to name and publish. */
+    publish: boolean;
   },
 ) {
   const spec = TYPES[o.type];
@@ -257,17 +296,11 @@ async function writeHolding(
     const end = await writer.end();
     out.end();
     await once(out, 'finish');
-    await rename(`${o.path}.part`, o.path);
-    await writeFile(
-      join(o.outDir, o.file.replace(/\.txt$/, '.ok')),
-      okFileContent(o.file, end.bytes, end.fileDigest),
-    );
     const heldBack = [...skip.values()];
-    if (heldBack.length > 0)
-      await writeHeldReport(join(o.outDir, o.file.replace(/\.txt$/, '.held')), o.file, heldBack);
+    if (o.publish) await publish(o.outDir, `${o.path}.part`, o.file, end, heldBack);
     await hold(trx, { type: o.type, region: o.region, file: o.file, at: o.now }, heldBack);
     await release(trx, { type: o.type, region: o.region, at: o.now }, back);
-    return { header, end, held: heldBack };
+    return { header, end, held: heldBack, published: o.publish, path: `${o.path}.part` };
   }
 }
 

@@ -2,6 +2,10 @@
 // ('in'), written by a city ('out'; status written → acked) and pulled by a city ('down'). It gives file
 // identity + digest idempotency, the sequence chain per (region, type), and the city's resume point.
 import type { Generated, Kysely, Transaction } from 'kysely';
+import { RhcError } from '../errors.ts';
+import { fileName } from './format.ts';
+import type { ExchangeType } from './layouts.ts';
+import type { PlatformDb } from '../storage/db.ts';
 import type { Database } from '../storage/schema.ts';
 
 export interface ExchangeFileTable {
@@ -130,4 +134,40 @@ export async function pulledVersion(db: XDb, type: 'SHMD' | 'SBMD'): Promise<str
     .limit(1)
     .executeTakeFirst();
   return r?.list_version ?? '';
+}
+
+/**
+ * The seq3 of a down file: the same content (digest) on the same day keeps its name, other content takes the
+ * next number of the day's counter in this ledger (issue 13 §7: deriving it from the list position let a
+ * full and a delta file, or lists 999 changes apart, share a name — and a city skips a name it has seen).
+ * Recorded at once, under the `exchange` writer lock, so two concurrent exports never take the same number.
+ */
+export async function downFileSeq(p: PlatformDb, f: FileRecord): Promise<number> {
+  const type = f.identity.type;
+  return p.adapter.writeTransaction(p.db, async (trx) => {
+    await p.adapter.lock(trx, 'exchange');
+    const db = xdb(trx as typeof p.db);
+    const { region, date } = f.identity;
+    const same = await db
+      .selectFrom('exchange_files')
+      .select('file_seq')
+      .where('direction', '=', 'out')
+      .where('type', '=', type)
+      .where('region', '=', region)
+      .where('biz_date', '=', date)
+      .where('digest', '=', f.digest)
+      .executeTakeFirst();
+    if (same) return same.file_seq;
+    const seq = await nextFileSeq(db, 'out', type, region, date);
+    if (seq > 999)
+      throw new RhcError('INTERNAL', {
+        detail: `more than 999 distinct ${type} files on ${date}: seq3 exhausted for the day`,
+      });
+    await recordFile(db, {
+      ...f,
+      file: fileName({ type: type as ExchangeType, region, date, seq }),
+      identity: { ...f.identity, seq },
+    });
+    return seq;
+  });
 }

@@ -86,6 +86,12 @@ export const REASONS = {
     en: 'text field has a character that cannot be stored, written to the card or exchanged',
   },
   ID_NUMBER: { error: 'ID_CHECK_DIGIT', zh: '身份证号无效', en: 'invalid ID number' },
+  ORG_CODE: {
+    error: 'FIELD_FORMAT',
+    zh: '组织机构代码无效（校验码）',
+    en: 'invalid organisation code (check character)',
+  },
+  ID_LENGTH: { error: 'ID_LENGTH', zh: '身份证号位数错误', en: 'ID number length wrong (18 characters)' },
   ID_LOWERCASE_X: {
     error: 'ID_LOWERCASE_X',
     zh: '身份证号末位应为大写X',

@@ -16,6 +16,7 @@ export type FieldKind =
   | 'enum' // one of `values`
   | 'hex' // upper/lower hex of `len` characters (or up to `max`)
   | 'an' // letters, digits and '-', up to `max`
+  | 'org' // organisation code, GB 11714 / GB 32100 check character (src/codes checkOrgCode)
   | 'digits' // digits, up to `max`
   | 'text'; // free text by src/codes/text-value.ts (the online rule), up to `max` characters
 
@@ -181,7 +182,7 @@ export const TYPES: Readonly<Record<ExchangeType, TypeSpec>> = {
     fields: [
       f('opSerial', 'digits', true, { max: 20 }),
       f('opTime', 'time'),
-      f('orgCode', 'an', true, { max: 32 }),
+      f('orgCode', 'org', true, { max: 32 }),
       f('operator', 'text', false, { max: 32 }),
       f('opType', 'opType'),
       f('cardNo', 'cardNo', false),

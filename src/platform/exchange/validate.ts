@@ -2,7 +2,7 @@
 // real dates, code tables, GB 11643 ID numbers (via the platform's check, which wraps src/codes), the
 // card-number = ID-number rule, free text by the online interfaces' rule (src/codes/text-value.ts), and
 // duplicates within one file. Pure: no database; text fields of the record are NFC-normalised in place.
-import { checkTextValue, describeTextProblem, isKnownCode } from '../../codes/index.ts';
+import { checkOrgCode, checkTextValue, describeTextProblem, isKnownCode } from '../../codes/index.ts';
 import { isWireDate } from '../domain/format.ts';
 import { checkIdNumber } from '../domain/id-check.ts';
 import { CARD_STATUS, OP_TYPES, REASON_CODES } from '../domain/lifecycle.ts';
@@ -27,6 +27,8 @@ function realDate(d: string): boolean {
   return ok;
 }
 const TIME_RE = /^(\d{8})([01]\d|2[0-3])[0-5]\d[0-5]\d$/;
+
+const ID_ISSUES = { '2001': 'ID_NUMBER', '2002': 'ID_LOWERCASE_X', '2006': 'ID_LENGTH' } as const;
 
 // one ID-number check per distinct value in a row (cardNo and idNo are usually equal)
 let lastId = '';
@@ -62,8 +64,7 @@ function checkField(
       if (fs.kind === 'idNo' && rec.idType !== undefined && rec.idType !== '01')
         return AN_RE.test(v) && v.length <= 32 ? undefined : issue(line, 'FORMAT', fs.name);
       const c = idCheck(v, today);
-      if (!c.valid)
-        return issue(line, c.errorCode === '2002' ? 'ID_LOWERCASE_X' : 'ID_NUMBER', fs.name, c.reason);
+      if (!c.valid) return issue(line, ID_ISSUES[c.errorCode ?? '2001'], fs.name, c.reason);
       return undefined;
     }
     case 'date':
@@ -99,6 +100,10 @@ function checkField(
         : undefined;
     case 'an':
       return AN_RE.test(v) ? undefined : issue(line, 'FORMAT', fs.name, 'letters, digits, -');
+    case 'org': {
+      const org = checkOrgCode(v);
+      return org.valid ? undefined : issue(line, 'ORG_CODE', fs.name, org.en);
+    }
     case 'digits':
       return DIGITS_RE.test(v) ? undefined : issue(line, 'FORMAT', fs.name, 'digits');
     case 'text': {

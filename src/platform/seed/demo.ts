@@ -16,12 +16,12 @@ export const DEMO_MARKER = 'demo_seeded';
 
 export const DEMO_INSTITUTIONS: readonly NewInstitution[] = [
   {
-    code: '61000000-1',
+    code: '61000000-8',
     name: '陕西省居民健康卡管理中心（演示）',
     role: 'province',
     regionCode: '610000',
   },
-  { code: '61010000-2', name: '西安市卡管平台（演示）', role: 'city', regionCode: '610100' },
+  { code: '61010000-9', name: '西安市卡管平台（演示）', role: 'city', regionCode: '610100' },
   { code: '45075129-0', name: '西安市第一演示医院', role: 'hospital', regionCode: '610102' },
   { code: '45075130-3', name: '宝鸡市中心演示医院', role: 'hospital', regionCode: '610302' },
 ];

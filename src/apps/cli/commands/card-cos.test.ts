@@ -40,6 +40,10 @@ test('rhc card new writes a 0600 card file and prints a masked summary without k
       run(['card', 'new', '--out', join(dir, 'b.json'), '--id', '110105194912310021', '--name', 'x']),
       /id: .*ID_CHECK_DIGIT/,
     );
+    await assert.rejects(
+      run(['card', 'new', '--out', join(dir, 'c.json'), '--id', ID, '--name', 'x', '--sex', '1']),
+      /sex: 性别 1 与身份证号不符/,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

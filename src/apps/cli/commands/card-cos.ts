@@ -40,8 +40,11 @@ export function register(program: Command): void {
     .requiredOption('--out <file>', '输出文件 output card file')
     .requiredOption('--id <id>', '居民身份证号码（卡号） citizen ID number (= card number)')
     .requiredOption('--name <name>', '姓名 holder name')
-    .option('--sex <code>', '性别 1 男 / 2 女（默认取自身份证号） sex, default from the ID number')
-    .option('--birth <YYYYMMDD>', '出生日期（默认取自身份证号） birth date, default from the ID number')
+    .option(
+      '--sex <code>',
+      '性别 1 男 / 2 女（默认取自身份证号，须一致） sex, default and must agree: the ID number',
+    )
+    .option('--birth <YYYYMMDD>', '出生日期（默认取自身份证号，须一致） birth date, from the ID number')
     .option('--city <code>', '应用城市代码 application city code (GB/T 2260)', '610100')
     .option('--profile <id>', '卡配置 card profile (national | shaanxi-64k)', 'national')
     .option('--keys <file>', '主密钥文件（默认演示密钥） master key file (default: demo test keys)')

@@ -24,7 +24,7 @@ function printHuman(result: IdCheckResult, reveal: boolean): void {
   const shown = (id: string): string => (reveal ? id : maskIdNumber(id));
   console.log(result.valid ? '有效 valid' : '无效 invalid');
   if (result.normalized) {
-    const note = result.upgradedFrom15 ? ' (由15位升级 upgraded from 15 digits)' : '';
+    const note = result.upgradedFrom15 ? ' (请改用此18位号码 use this 18-digit number instead)' : '';
     console.log(`  号码 number:       ${shown(result.normalized)}${note}`);
   }
   if (result.birthDate) console.log(`  出生日期 birth:    ${formatBirthDate(result.birthDate)}`);
@@ -43,7 +43,7 @@ export function register(program: Command): void {
   const check = id
     .command('check')
     .description('校验身份证号码 check a citizen ID number (exit 0 valid, 1 invalid, 2 usage error)')
-    .argument('<id>', '18-digit (or 15-digit) ID number')
+    .argument('<id>', '18-character ID number (a 15-digit one is refused and its 18-digit form shown)')
     .option('--json', 'print the full check result as JSON (contains the number unmasked)')
     .option('--today <yyyymmdd>', 'date to judge future birth dates against (default: today, China time)')
     .option('--reveal', 'print the number unmasked in the human output')

@@ -63,7 +63,7 @@ export function register(program: Command): void {
     .description(
       '登记接入机构并输出凭据（只显示一次）/ register an institution and print its credentials once',
     )
-    .requiredOption('--code <code>', 'organisation code (GB 11714 `12345678-9` or USCC)')
+    .requiredOption('--code <code>', 'organisation code (GB 11714 `12345678-8` or USCC)')
     .requiredOption('--name <name>', 'institution name')
     .requiredOption('--role <role>', `role: ${ROLES.join('|')}`)
     .option('--region <code>', 'GB/T 2260 region code', '610000')

@@ -3,7 +3,7 @@
 // re-checked against the institution's and the user's enabled flags on every call.
 import type { Kysely } from 'kysely';
 import type { Clock, Random } from '../../../base/runtime.ts';
-import { checkTextValue, describeTextProblem } from '../../../codes/index.ts';
+import { checkOrgCode, checkTextValue, describeTextProblem } from '../../../codes/index.ts';
 import { RhcError } from '../../errors.ts';
 import type { Database } from '../../storage/schema.ts';
 import { login } from './login.ts';
@@ -99,7 +99,8 @@ export class InstitutionRegistry {
 
   /** Registers an institution with one user; returns the credentials (printed once, never stored in clear). */
   async add(n: NewInstitution, password?: string): Promise<IssuedCredentials> {
-    if (!/^[0-9A-Za-z-]{1,22}$/.test(n.code)) throw new RhcError('FIELD_FORMAT', { field: 'code' });
+    const org = checkOrgCode(n.code); // GB 11714 / GB 32100 check character (issue 13 §7)
+    if (!org.valid) throw new RhcError('FIELD_FORMAT', { field: 'code', detail: `${org.zh} / ${org.en}` });
     if (!/^\d{6}$/.test(n.regionCode)) throw new RhcError('FIELD_FORMAT', { field: 'regionCode' });
     if (!(ROLES as readonly string[]).includes(n.role)) throw new RhcError('FIELD_FORMAT', { field: 'role' });
     // the name is answered by RHC_C0001 and shown on every console: the one text rule, as for residents
