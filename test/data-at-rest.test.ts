@@ -22,7 +22,7 @@ test('a new SQLite database and its seal key are 0600 in a 0700 folder, whatever
     const db = join(dir, 'rhc.db');
     const p = await openDatabase(`sqlite:${db}`);
     const svc = await PlatformService.open(p, { clock: new TestClock(), random: seededRandom(1) });
-    await svc.registry.add({ code: 'X-1', name: 'x', role: 'city', regionCode: '610100' }, 'pw');
+    await svc.registry.add({ code: '61010000-9', name: 'x', role: 'city', regionCode: '610100' }, 'pw');
     assert.equal(mode(dir), 0o700);
     assert.equal(mode(join(root, 'fresh')), 0o700);
     assert.equal(mode(db), 0o600);

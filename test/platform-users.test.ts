@@ -119,7 +119,7 @@ describeOnTargets('institution users and roles', (target) => {
     // institution names follow the one text rule (they are answered by RHC_C0001 and shown on consoles)
     for (const name of ['医院\u202e', '刘|六医院', '\u200b'])
       await assert.rejects(
-        f.svc.registry.add({ code: '99999999-9', name, role: 'hospital', regionCode: '610102' }),
+        f.svc.registry.add({ code: '99999999-8', name, role: 'hospital', regionCode: '610102' }),
         (e: Error & { code?: string; field?: string }) => e.code === '1002' && e.field === 'name',
       );
     await assert.rejects(
