@@ -190,7 +190,12 @@ export async function run(): Promise<BenchResult[]> {
     );
     const loaded = await seed(dbUrl, CARDS);
     const ref: { svc?: PlatformService } = {};
-    const sq = await startProvince({ dbUrl, port: 0, configureApp: ladderRoutes(() => ref.svc!) });
+    const sq = await startProvince({
+      dbUrl,
+      port: 0,
+      readQuota: false,
+      configureApp: ladderRoutes(() => ref.svc!),
+    });
     ref.svc = sq.svc;
     try {
       const token = await tokenFor(sq);
@@ -324,7 +329,7 @@ export async function run(): Promise<BenchResult[]> {
       console.log(`platform bench: PostgreSQL with ~${PG_CARDS} cards (schema ${schema})`);
       const loadedPg = await seed(pgUrlWithSchema, PG_CARDS, schema);
       const serverUrl = schemaUrl(PG_URL, schema);
-      const pgRun = await startProvince({ dbUrl: serverUrl, port: 0 });
+      const pgRun = await startProvince({ dbUrl: serverUrl, port: 0, readQuota: false });
       try {
         const token = await tokenFor(pgRun);
         const sample = await sampleCards(pgRun, 5000);

@@ -136,6 +136,15 @@ export const platformErrors = defineCatalogue(
       'wait the seconds in `Retry-After` (REST header; also in `detail`): failures per user and per source address back off exponentially (docs/credentials.md)',
     ],
     [
+      '1020',
+      'READ_QUOTA_EXCEEDED',
+      429,
+      '查询过于频繁，已超出个人信息查询限额',
+      'too many reads of personal data: quota exceeded',
+      '请稍后再试；如业务量确实超出，请联系卡管中心调整限额 / retry later; if your workload really needs more, ask the card centre to raise the quota',
+      'wait the seconds in `Retry-After`; quotas are per user and per institution per window (RHC_READ_QUOTA_*, docs/platform.md)',
+    ],
+    [
       '2001',
       'ID_CHECK_DIGIT',
       400,

@@ -1,5 +1,7 @@
 // Starts the province platform: database (migrated), service, HTTP server with every binding; stops it
 // cleanly (flushes the audit trail). Used by `rhc serve --role province` and `rhc start`.
+import { readQuotaFromEnv } from './domain/read-quota.ts';
+import type { ReadQuotaLimits } from './domain/read-quota.ts';
 import type { FastifyInstance } from 'fastify';
 import { systemClock, systemRandom } from '../base/runtime.ts';
 import type { Clock, Random } from '../base/runtime.ts';
@@ -12,6 +14,8 @@ import type { PlatformDb } from './storage/db.ts';
 
 export interface ProvinceOptions {
   dbUrl: string;
+  /** Personal-data read quotas (default: from the environment, readQuotaFromEnv); false for load rigs. */
+  readQuota?: ReadQuotaLimits | false;
   host?: string;
   port?: number;
   logger?: boolean;
@@ -59,6 +63,7 @@ export async function startProvince(o: ProvinceOptions): Promise<RunningProvince
     flushIntervalMs: 50,
     expiryIntervalMs: o.expiryIntervalMs ?? 3_600_000,
     replayWindowDays: o.replayWindowDays ?? replayWindowFromEnv(),
+    readQuota: o.readQuota ?? readQuotaFromEnv(),
   });
   if (o.beforeListen) await o.beforeListen(p, svc);
   const app = await buildServer(svc, {

@@ -19,6 +19,7 @@ if (!cfg.dbUrl) {
 const run = await startProvince({
   dbUrl: cfg.dbUrl,
   port: 0,
+  readQuota: false, // a load rig plays a whole province through a few accounts
   ...(cfg.bodyLimit ? { bodyLimit: cfg.bodyLimit } : {}),
   allowPlainGateway: cfg.allowPlainGateway ?? false,
 });

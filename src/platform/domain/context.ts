@@ -10,6 +10,7 @@ import { RhcError } from '../errors.ts';
 import type { AuditInput, AuditTrail } from './audit.ts';
 import { toWireDate, toWireTime } from './format.ts';
 import type { Caller, InstitutionRegistry } from './institutions/index.ts';
+import type { ReadQuota } from './read-quota.ts';
 import type { UseRecords } from './use-records.ts';
 
 export interface DomainContext {
@@ -21,6 +22,8 @@ export interface DomainContext {
   readonly audit: AuditTrail;
   readonly lookup: CardLookup;
   readonly uses: UseRecords;
+  /** Read quotas and the bulk-read alert (read-quota.ts); undefined when switched off (load benches). */
+  readonly reads: ReadQuota | undefined;
 }
 
 /** The platform itself as the actor of scheduled changes (operations log org_code, audit). */

@@ -21,6 +21,8 @@ import type { Caller } from './institutions/index.ts';
 import * as op from './operations/index.ts';
 import type { CallerBusinessCode } from './operations/index.ts';
 import { renewToken, signOut } from './operations/session.ts';
+import { DEFAULT_READ_QUOTA, ReadQuota } from './read-quota.ts';
+import type { ReadQuotaLimits } from './read-quota.ts';
 import { UseRecords } from './use-records.ts';
 
 export { SYSTEM_CALLER } from './context.ts';
@@ -35,6 +37,8 @@ export interface ServiceOptions {
   /** Days an idempotency answer is kept for retries (default 7; purged by the expiry sweep's timer, which also
    * signs an audit checkpoint). */
   replayWindowDays?: number;
+  /** Quotas on personal-data reads (default DEFAULT_READ_QUOTA); false only for load benches. */
+  readQuota?: ReadQuotaLimits | false;
 }
 
 export class PlatformService {
@@ -73,7 +77,7 @@ export class PlatformService {
   }
 
   static async open(p: PlatformDb, o: ServiceOptions): Promise<PlatformService> {
-    const ctx: DomainContext = {
+    let ctx: DomainContext = {
       db: p.db,
       adapter: p.adapter,
       clock: o.clock,
@@ -82,7 +86,13 @@ export class PlatformService {
       audit: await AuditTrail.open(p, o.clock),
       lookup: createCardLookup(p),
       uses: new UseRecords(),
+      reads: undefined,
     };
+    const reads =
+      o.readQuota === false
+        ? undefined
+        : new ReadQuota(o.readQuota ?? DEFAULT_READ_QUOTA, o.clock, ctx.audit);
+    ctx = { ...ctx, reads };
     return new PlatformService(ctx, p, o);
   }
 

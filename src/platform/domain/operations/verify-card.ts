@@ -17,6 +17,7 @@ export async function verifyCard(
   input: C.VerifyCardInput,
 ): Promise<C.VerifyCardOutput> {
   assertPermitted(caller, 'RHC_C0003');
+  ctx.reads?.read(caller, 'RHC_C0003', input.cardNo);
   const refuse = (name: ErrorName, field: string) => {
     const e = new RhcError(name, { field });
     auditLater(ctx, caller, 'RHC_C0003', `card:${maskId(input.cardNo)}`, e.code);

@@ -17,6 +17,7 @@ export async function verifyId(
 ): Promise<C.VerifyIdOutput> {
   assertPermitted(caller, 'RHC_C0002');
   checkHolderId(ctx.clock, input);
+  ctx.reads?.read(caller, 'RHC_C0002', input.idNo);
   const resident = (await ctx.db
     .selectFrom('residents')
     .selectAll()
