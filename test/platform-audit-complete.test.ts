@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import type { Caller } from '../src/platform/domain/institutions/index.ts';
-import { authRequest, idNumber, issuanceRequest } from '../testkit/platform/fixtures.ts';
+import { authRequest, idNumber, issuanceRequest, lossReport } from '../testkit/platform/fixtures.ts';
 import { describeOnTargets, usePlatform } from '../testkit/platform/suite.ts';
 
 describeOnTargets('complete audit', (target) => {
@@ -77,17 +77,7 @@ describeOnTargets('complete audit', (target) => {
     await f.svc.syncIssuance(city, req);
     await f.svc.syncIssuance(city, req);
     const msg = { guid: 'G-73', digest: 'D73' };
-    const lost = {
-      cardNo: req.card.cardNo,
-      chipSerial: req.card.chipSerial,
-      oldStatus: '30',
-      newStatus: '40',
-      reasonCode: '02',
-      opTime: '20260601100000',
-      opOrgCode: '45075129-0',
-      operator: 'op',
-      serialNo: 's-73',
-    };
+    const lost = lossReport(req.card.cardNo, req.card.chipSerial, 's-73');
     await f.svc.onceByMessage(hospital, 'RHC_C0005', msg, () => f.svc.syncStatus(hospital, lost));
     await f.svc.onceByMessage(hospital, 'RHC_C0005', msg, () => f.svc.syncStatus(hospital, lost));
     const issued = await entries('RHC_C0004', city.userName);

@@ -18,13 +18,7 @@ import { describeOnTargets, usePlatform } from '../testkit/platform/suite.ts';
 
 describeOnTargets('institution users and roles', (target) => {
   const { f, server } = usePlatform(target, { server: {} });
-  const post = (path: string, body: unknown, token?: string) =>
-    server.app.inject({
-      method: 'POST',
-      url: `/api/v1${path}`,
-      payload: body as object,
-      headers: token ? { authorization: `Bearer ${token}` } : {},
-    });
+  const post = server.post;
   const signIn = async (c: IssuedCredentials) => {
     f.clock.advance(1);
     const r = await post('/auth/token', authRequest(c, f.clock));

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it, test } from 'node:test';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildServer } from '../../src/platform/api/server.ts';
 import type { ServerOptions } from '../../src/platform/api/server.ts';
 import { dialectCases, schemaUrl, skipLoudly } from '../dialects.ts';
@@ -34,6 +34,8 @@ export function sqliteTarget(): DbTarget {
 
 export interface PlatformServer {
   readonly app: FastifyInstance;
+  /** POST `/api/v1{path}` in process (inject), with the bearer token when given. */
+  post(path: string, body: unknown, token?: string): Promise<LightMyRequestResponse>;
   /** http://127.0.0.1:<port> (only with `listen`). */
   readonly base: string;
 }
@@ -91,6 +93,14 @@ export function usePlatform(
   const server: PlatformServer = {
     get app() {
       return need(app, 'server (pass `server`)');
+    },
+    post(path, body, token) {
+      return need(app, 'server (pass `server`)').inject({
+        method: 'POST',
+        url: `/api/v1${path}`,
+        payload: body as object,
+        headers: token ? { authorization: `Bearer ${token}` } : {},
+      });
     },
     get base() {
       return need(base, 'address (pass `listen: true`)');
